@@ -1,0 +1,45 @@
+//! One file per subcommand: orchestration only (no parsing, no printing of
+//! errors: errors go back to `main`).
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command};
+use crate::error::UserError;
+use crate::output::Ui;
+
+/// What a command hands back to `main`: the exit code of a run that went as
+/// planned (0 success, 1 findings or failures, 2 changes for
+/// `deploy --detailed-exitcode`). Failures to run are `Err`.
+pub type Exit = u8;
+
+/// Everything a command needs from the outside world.
+pub struct Context<'a> {
+    pub ui: Ui,
+    /// Where results go (stdout in the real binary).
+    pub out: &'a mut dyn Write,
+}
+
+/// Run a parsed command line.
+///
+/// # Errors
+/// Anything that stops the command from running; `main` prints it.
+#[allow(clippy::needless_pass_by_value)] // arguments move into commands as they land
+pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
+    let code = match cli.command {
+        Command::Init(_) => not_implemented("init"),
+        Command::Validate(_) => not_implemented("validate"),
+        Command::Test(_) => not_implemented("test"),
+        Command::Deploy(_) => not_implemented("deploy"),
+        Command::Login(_) => not_implemented("login"),
+    }?;
+    ctx.out.flush()?;
+    Ok(code)
+}
+
+fn not_implemented(name: &str) -> anyhow::Result<Exit> {
+    Err(
+        UserError::new(format!("`symflow {name}` is not implemented yet"))
+            .hint("see the README for what this version can do")
+            .into(),
+    )
+}

@@ -1,0 +1,11 @@
+//! symflow: a fast developer CLI for Sym access workflows.
+//!
+//! Data flows one way: files -> module -> (lint | simulate | deploy) -> report.
+//! `main.rs` is a thin shell over [`commands::run`].
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod error;
+pub mod output;
+pub mod source;

@@ -1,0 +1,6 @@
+//! CLI tests: the real binary, in a temp dir, with paths and versions
+//! filtered. One test binary for all commands (one link, one harness).
+
+mod support;
+
+mod foundation;
