@@ -7,5 +7,6 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod error;
+pub mod module;
 pub mod output;
 pub mod source;

@@ -1,0 +1,372 @@
+//! The typed model of one Terraform module, shared by validate, test and
+//! deploy. Loading produces facts (values, spans, references, problems); it
+//! never prints and never decides severities: lint rules do that.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::value::Value;
+use crate::source::{FileId, Span};
+
+/// One loaded module (a directory of `.tf` files).
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    /// The directory as given (joined onto the command line path).
+    pub dir: PathBuf,
+    /// Module path from the root: `[]` for the root, `["child"]` for
+    /// `module "child" { source = "./child" }`.
+    pub module_path: Vec<String>,
+    /// The `.tf` files, in sorted order.
+    pub files: Vec<FileId>,
+    /// Other files read while evaluating (`file()`, `templatefile()`,
+    /// tfvars), so that diagnostics can point into them.
+    pub read_files: Vec<FileId>,
+    pub provider_version: ProviderVersion,
+    pub provider: Option<ProviderConfig>,
+    pub variables: BTreeMap<String, Variable>,
+    pub locals: BTreeMap<String, Local>,
+    /// Every `resource` and `data` block as written (one per block, not per
+    /// instance), any provider, with attributes evaluated where possible.
+    /// Schema rules check these.
+    pub blocks: Vec<ResourceBlock>,
+    /// Every `sym_*` resource and data source *instance* after `count` /
+    /// `for_each` expansion (including those of local child modules, whose
+    /// addresses carry `module.NAME.`). Deploy and test use these.
+    pub entities: Vec<Entity>,
+    /// Local child modules (`source = "./..."`), loaded with their inputs.
+    pub children: Vec<ChildModule>,
+    /// `module` blocks whose source is remote (registry, git): external.
+    pub external_modules: Vec<String>,
+    /// References to things that are not declared anywhere.
+    pub undeclared: Vec<Reference>,
+    /// Two blocks with the same address.
+    pub duplicates: Vec<Duplicate>,
+    /// Problems found while reading and parsing: syntax errors, unreadable
+    /// files, invalid UTF-8, an empty directory.
+    pub problems: Vec<Problem>,
+    /// `sym_*` implementation-like attributes, classified.
+    pub implementations: Vec<ImplementationRef>,
+}
+
+/// Which provider major version the module targets, and why we think so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderVersion {
+    pub major: u8,
+    /// The constraint or locked version text, e.g. `~> 3.0` or `3.6.0`.
+    pub text: Option<String>,
+    pub source: VersionSource,
+    pub span: Option<Span>,
+}
+
+impl Default for ProviderVersion {
+    fn default() -> Self {
+        ProviderVersion {
+            major: 3,
+            text: None,
+            source: VersionSource::Default,
+            span: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    /// `.terraform.lock.hcl`
+    LockFile,
+    /// `terraform { required_providers { sym = { version = ... } } }`
+    Constraint,
+    /// Nothing said: the latest major, as `terraform init` would install.
+    Default,
+}
+
+/// `provider "sym" { ... }`
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub span: Span,
+    pub org: Option<Attribute>,
+    pub jwt_env_var: Option<Attribute>,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub span: Span,
+    /// The `type` constraint as written, e.g. `map(string)`.
+    pub type_text: Option<String>,
+    pub default: Option<Value>,
+    /// The value in effect: `--var`, `--var-file`, `*.auto.tfvars`,
+    /// `terraform.tfvars`, `TF_VAR_*`, default; else unknown.
+    pub value: Value,
+    /// Where the value in effect came from.
+    pub value_source: VariableSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariableSource {
+    Default,
+    Environment,
+    VarFile(PathBuf),
+    CommandLine,
+    /// A child module's input from its `module` block.
+    ModuleInput,
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// `resource`
+    Managed,
+    /// `data`
+    Data,
+}
+
+/// A `resource` or `data` block as written.
+#[derive(Debug, Clone)]
+pub struct ResourceBlock {
+    pub mode: Mode,
+    /// e.g. `sym_flow`
+    pub rtype: String,
+    pub name: String,
+    /// `sym_flow.x` or `data.sym_integration.x` (with `module.M.` prefix in children).
+    pub address: String,
+    /// The whole block.
+    pub span: Span,
+    pub type_span: Span,
+    pub name_span: Span,
+    /// Attributes evaluated once, with `count.index` / `each.*` unknown when
+    /// the block repeats (see `entities` for per-instance values).
+    pub body: Body,
+    /// `count` or `for_each` as written, if any.
+    pub repetition: Option<Attribute>,
+    /// Every reference made inside the block (meta-arguments included).
+    pub references: Vec<Reference>,
+}
+
+/// One instance of a `sym_*` resource or data source.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    /// `None`, or the `count` index / `for_each` key of this instance.
+    pub key: Option<InstanceKey>,
+    /// Full instance address: `sym_target.group["a"]`, `module.m.sym_flow.x`.
+    pub address: String,
+    /// Address of the block it comes from (no instance key).
+    pub block_address: String,
+    pub module_path: Vec<String>,
+    pub span: Span,
+    pub name_span: Span,
+    /// Attributes evaluated for this instance.
+    pub body: Body,
+    /// The other entities this one references (instance addresses), with
+    /// the span of each reference; used to order deploys.
+    pub depends_on: Vec<Dependency>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InstanceKey {
+    Index(u64),
+    Key(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub address: String,
+    pub span: Span,
+}
+
+/// The contents of a block: attributes and nested blocks, in source order.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+}
+
+impl Body {
+    #[must_use]
+    pub fn attr(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The value of an attribute, if present.
+    #[must_use]
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.attr(name).map(|a| &a.value)
+    }
+
+    /// A string attribute's known value.
+    #[must_use]
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.value(name).and_then(Value::as_str)
+    }
+
+    /// Nested blocks of one kind (e.g. `params`, `prompt_field`).
+    pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a NestedBlock> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub name: String,
+    /// The whole `name = expr`.
+    pub span: Span,
+    pub name_span: Span,
+    pub expr_span: Span,
+    pub value: Value,
+}
+
+/// A nested block such as `params { ... }`, or one generated by a
+/// `dynamic "prompt_field" { ... }` block.
+#[derive(Debug, Clone)]
+pub struct NestedBlock {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub span: Span,
+    /// Span of the block type identifier (or of the dynamic block's label).
+    pub kind_span: Span,
+    pub body: Body,
+    /// True when generated from a `dynamic` block. When the `for_each` of a
+    /// dynamic block is unknown, one block with unknown-valued attributes
+    /// stands for all of them and `dynamic_unknown` is true.
+    pub dynamic: bool,
+    pub dynamic_unknown: bool,
+}
+
+/// A reference such as `sym_integration.slack.id`, `local.x`, `var.y`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub target: RefTarget,
+    /// The traversal as written, e.g. `sym_integration.slack.id`.
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefTarget {
+    Resource { rtype: String, name: String },
+    Data { rtype: String, name: String },
+    Local(String),
+    Variable(String),
+    Module(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    pub address: String,
+    pub first: Span,
+    pub second: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+    /// Where; `None` for a file that could not be read at all.
+    pub span: Option<Span>,
+    pub path: PathBuf,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// HCL that does not parse.
+    Syntax,
+    /// A file or directory that could not be read (permissions, not UTF-8,
+    /// a directory named `x.tf`, a symlink loop, too large...).
+    Unreadable,
+    /// A directory with no `.tf` files.
+    NoConfiguration,
+    /// A local child module whose directory is missing.
+    MissingModule,
+}
+
+/// An attribute that carries Python code or a path to it.
+#[derive(Debug, Clone)]
+pub struct ImplementationRef {
+    /// Address of the owning block, e.g. `sym_flow.approval`.
+    pub owner: String,
+    /// `implementation`, or `params.prompt_field.on_change` for on-change code.
+    pub attribute: String,
+    /// Why it matters: flow implementations need reducers, others do not.
+    pub role: ImplementationRole,
+    pub span: Span,
+    pub source: ImplementationSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImplementationRole {
+    Flow,
+    FlowsFilter,
+    OnChange,
+    Strategy,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImplementationSource {
+    /// `file("<path>")` (v3 style): the path as evaluated, resolved against
+    /// the module directory, whether it exists, and its id when it was read.
+    File {
+        path: PathBuf,
+        resolved: PathBuf,
+        exists: bool,
+        file: Option<FileId>,
+    },
+    /// A literal string path (`"impl.py"`, provider `~> 2` style; correct
+    /// for `sym_strategy.implementation` in v3), resolved like `File`.
+    LiteralPath {
+        path: String,
+        resolved: PathBuf,
+        exists: bool,
+        file: Option<FileId>,
+    },
+    /// Inline Python source (a heredoc or other string).
+    Inline,
+    /// The value is not known (a variable without value, ...).
+    Unknown,
+}
+
+impl Module {
+    /// `sym_*` entities of one resource type (managed resources only).
+    pub fn entities_of<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Entity> + 'a {
+        self.entities
+            .iter()
+            .filter(move |e| e.mode == Mode::Managed && e.rtype == rtype)
+    }
+
+    /// The entity with this instance address.
+    #[must_use]
+    pub fn entity(&self, address: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.address == address)
+    }
+}
+
+/// A local child module and its `module` block.
+#[derive(Debug, Clone)]
+pub struct ChildModule {
+    pub name: String,
+    pub span: Span,
+    pub source: String,
+    pub module: Module,
+}
+
+/// Inputs to loading.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--var NAME=VALUE`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in order.
+    pub var_files: Vec<PathBuf>,
+    /// `TF_VAR_*` from the environment (name without prefix, raw value);
+    /// passed in so that loading itself does not read the environment.
+    pub env_vars: Vec<(String, String)>,
+}
