@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod error;
+pub mod lint;
 pub mod module;
 pub mod output;
+pub mod python;
 pub mod source;

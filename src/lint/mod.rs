@@ -1,0 +1,105 @@
+//! Lint framework: the [`Rule`] interface, the context rules query, and the
+//! registry. Rules never do I/O and never print: they look at the module
+//! model, the schema and the impl.py analysis, and push [`Diagnostic`]s.
+
+pub mod registry;
+pub mod rules;
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::module::Module;
+use crate::python::PyAnalysis;
+use crate::source::{FileId, SourceMap, Span};
+
+/// Rule families; each carries a default severity in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// Files that do not parse or cannot be read.
+    Syntax,
+    /// The Sym provider schema: attributes, blocks, types, enums.
+    Schema,
+    /// References, duplicates and names.
+    Reference,
+    /// Rules the provider or the Sym API enforce beyond the schema.
+    Provider,
+    /// impl.py: handlers, reducers, imports, names.
+    Python,
+}
+
+impl Category {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Schema => "schema",
+            Category::Reference => "reference",
+            Category::Provider => "provider",
+            Category::Python => "python",
+        }
+    }
+}
+
+/// What the registry knows about a rule.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// Stable code, never reused: `SF` + 3 digits.
+    pub code: &'static str,
+    /// Stable kebab-case name.
+    pub name: &'static str,
+    pub category: Category,
+    pub default_severity: Severity,
+    /// The rule file's `//!` documentation, in ruff's sections (What it
+    /// does / Why is this bad? / Example / Use instead). Printed by
+    /// `validate --explain`.
+    pub doc: &'static str,
+}
+
+impl RuleInfo {
+    /// A diagnostic of this rule at `span` with its default severity (the
+    /// runner applies configured overrides later).
+    #[must_use]
+    pub fn diag(&'static self, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic::new(self.code, self.name, self.default_severity, message, span)
+    }
+
+    /// The first line of the doc, for `--list-rules`.
+    #[must_use]
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("")
+    }
+}
+
+/// One lint rule.
+pub trait Rule: Sync {
+    fn info(&self) -> &'static RuleInfo;
+    /// Look at the context and report findings. Never panics on any model.
+    fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// What rules can see.
+pub struct LintContext<'a> {
+    pub module: &'a Module,
+    pub sources: &'a SourceMap,
+    /// impl.py (and other Python) analyses, keyed by file.
+    pub python: &'a BTreeMap<FileId, PyAnalysis>,
+}
+
+/// Turn a file's `//!` lines into plain text (used by the registry with
+/// `include_str!`).
+#[must_use]
+pub fn module_doc(source: &str) -> String {
+    source
+        .lines()
+        .take_while(|l| l.trim_start().starts_with("//!") || l.trim().is_empty())
+        .filter_map(|l| l.trim_start().strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}

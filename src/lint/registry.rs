@@ -1,0 +1,25 @@
+//! The one table of rules: code, name, category and default severity live in
+//! each rule's `RuleInfo`; this table lists the rules in code order.
+
+use super::Rule;
+
+/// Every rule, in code order. Codes are never reused; a renamed rule keeps a
+/// redirect in [`REDIRECTS`].
+pub static RULES: &[&dyn Rule] = &[];
+
+/// Old names that still resolve, `(old, current)`.
+pub static REDIRECTS: &[(&str, &str)] = &[];
+
+/// Look a rule up by code (`SF101`) or name (`unknown-attribute`), case-insensitively,
+/// following redirects.
+#[must_use]
+pub fn find(key: &str) -> Option<&'static dyn Rule> {
+    let key = REDIRECTS
+        .iter()
+        .find(|(old, _)| old.eq_ignore_ascii_case(key))
+        .map_or(key, |(_, new)| new);
+    RULES.iter().copied().find(|r| {
+        let i = r.info();
+        i.code.eq_ignore_ascii_case(key) || i.name.eq_ignore_ascii_case(key)
+    })
+}
