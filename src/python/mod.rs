@@ -6,5 +6,5 @@
 #[derive(Debug, Clone, Default)]
 pub struct PyAnalysis {
     /// Placeholder until the analysis lands.
-    pub placeholder: (),
+    pub source_len: usize,
 }
