@@ -369,4 +369,10 @@ pub struct LoadOptions {
     /// `TF_VAR_*` from the environment (name without prefix, raw value);
     /// passed in so that loading itself does not read the environment.
     pub env_vars: Vec<(String, String)>,
+    /// Ids of `sym_*` entities already known (deploy, after reading remote
+    /// state or creating an entity): instance address -> id. When present,
+    /// `<address>.id` evaluates to the id instead of an unknown, so deploy
+    /// can re-load the module (it takes milliseconds) to get fully known
+    /// payloads such as `jsonencode([sym_secret.x.id])`.
+    pub known_ids: BTreeMap<String, String>,
 }
