@@ -263,6 +263,7 @@ pub(crate) fn load_dir(
                     let end = sources.get(id).text[start..]
                         .chars()
                         .next()
+                        .filter(|c| *c != '\n' && *c != '\r')
                         .map_or(start, |c| start + c.len_utf8());
                     problems.push(Problem {
                         kind: ProblemKind::Syntax,
