@@ -895,3 +895,110 @@ proptest::proptest! {
         }
     }
 }
+
+/// A module in the shape of Sym's published examples loads cleanly.
+fn clean_example(name: &str) -> (Module, SourceMap, String) {
+    let dir = fixture(&format!("examples/{name}"));
+    let (m, sources) = load(&dir);
+    assert!(m.problems.is_empty(), "{name}: {:#?}", m.problems);
+    assert!(m.undeclared.is_empty(), "{name}: {:#?}", m.undeclared);
+    assert!(m.duplicates.is_empty(), "{name}: {:#?}", m.duplicates);
+    let text = render(&m, &sources, &dir);
+    (m, sources, text)
+}
+
+#[test]
+fn example_v3_approval() {
+    let (m, _, text) = clean_example("v3_approval");
+    assert_eq!(m.provider_version.major, 3);
+    assert_eq!(m.entities.len(), 4);
+    // Variables without defaults are known-unknown, not errors.
+    let org = &m
+        .provider
+        .as_ref()
+        .expect("provider")
+        .org
+        .as_ref()
+        .expect("org")
+        .value;
+    assert!(
+        matches!(org, Value::Unknown(u) if u.reason == UnknownReason::Variable { name: "sym_org_slug".to_owned() })
+    );
+    insta::assert_snapshot!("example_v3_approval", text);
+}
+
+#[test]
+fn example_v2_okta() {
+    let (m, _, text) = clean_example("v2_okta");
+    assert_eq!(m.provider_version.major, 2);
+    assert_eq!(m.entities_of("sym_target").count(), 2);
+    assert!(matches!(
+        &m.implementations[0].source,
+        ImplementationSource::LiteralPath { path, exists: true, .. } if path == "impl.py"
+    ));
+    insta::assert_snapshot!("example_v2_okta", text);
+}
+
+#[test]
+fn example_runtime_connector() {
+    let (m, _, text) = clean_example("runtime_connector");
+    assert_eq!(
+        m.external_modules,
+        vec!["runtime_connector".to_owned(), "iam_connector".to_owned()]
+    );
+    let secret = m.entity("sym_secret.pagerduty").expect("secret");
+    assert!(matches!(
+        secret.body.value("path"),
+        Some(Value::Unknown(u)) if u.reason == UnknownReason::External { address: "aws_secretsmanager_secret.pagerduty".to_owned() }
+    ));
+    let deps: Vec<&str> = m
+        .entity("sym_environment.this")
+        .expect("env")
+        .depends_on
+        .iter()
+        .map(|d| d.address.as_str())
+        .collect();
+    assert_eq!(
+        deps,
+        [
+            "sym_runtime.this",
+            "data.sym_integration.slack",
+            "sym_integration.pagerduty"
+        ]
+    );
+    insta::assert_snapshot!("example_runtime_connector", text);
+}
+
+#[test]
+fn example_multi_env() {
+    let (m, _, text) = clean_example("multi_env");
+    assert_eq!(m.children.len(), 2);
+    let addresses: Vec<&str> = m.entities.iter().map(|e| e.address.as_str()).collect();
+    assert!(
+        addresses.contains(&"module.prod.sym_target.groups[\"readers\"]"),
+        "{addresses:?}"
+    );
+    assert!(
+        addresses.contains(&"module.staging.sym_flow.access"),
+        "{addresses:?}"
+    );
+    let flow = m.entity("module.prod.sym_flow.access").expect("flow");
+    let params = flow.body.blocks_of("params").next().expect("params");
+    let fields: Vec<(&str, Option<bool>)> = params
+        .body
+        .blocks_of("prompt_field")
+        .map(|b| {
+            (
+                b.body.str("name").unwrap_or(""),
+                b.body.value("required").and_then(Value::as_bool),
+            )
+        })
+        .collect();
+    assert_eq!(fields, [("reason", Some(true)), ("ticket", Some(false))]);
+    // The shared module directory is read once: both instances point into
+    // the same file.
+    let staging = m.entity("module.staging.sym_flow.access").expect("flow");
+    assert_eq!(flow.span, staging.span);
+    assert_eq!(m.children[0].module.files, m.children[1].module.files);
+    insta::assert_snapshot!("example_multi_env", text);
+}
