@@ -90,6 +90,7 @@ pub(crate) struct Env<'a, 's> {
     /// Canonical directories of the modules being loaded, to stop cycles.
     pub ancestors: Vec<PathBuf>,
     pub read_files: Vec<FileId>,
+    pub read_set: std::collections::HashSet<FileId>,
     pub var_values: Vec<Value>,
     pub locals: Vec<Memo<Value>>,
     pub expansions: Vec<Memo<Expansion>>,
@@ -567,7 +568,7 @@ impl<'a> Env<'a, '_> {
     pub(crate) fn read_file(&mut self, path: &Path) -> Result<FileId, String> {
         let res = self.cache.read(path, self.sources);
         if let Ok(id) = res {
-            if !self.read_files.contains(&id) {
+            if self.read_set.insert(id) {
                 self.read_files.push(id);
             }
         }
