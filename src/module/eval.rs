@@ -27,6 +27,10 @@ use crate::source::{FileId, SourceMap, Span};
 /// referring to locals...) before giving up with an error unknown.
 pub(crate) const MAX_EVAL_DEPTH: usize = 400;
 
+/// Most instances one repeated block may expand to (a bigger `count` is a
+/// mistake, and expanding it would exhaust memory).
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
 /// Attributes that are Terraform meta-arguments, not resource attributes.
 pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
 /// Blocks that are Terraform meta-arguments.
@@ -963,6 +967,10 @@ impl<'a> Env<'a, '_> {
                 match env.eval(&c.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
                     v => match to_number(&v) {
+                        Some(n) if n > MAX_INSTANCES as f64 => Expansion::Unknown(err(
+                            format!("`count` is too large (more than {MAX_INSTANCES} instances)"),
+                            Some(sp),
+                        )),
                         Some(n) if n >= 0.0 && n.fract() == 0.0 => Expansion::Count(n as u64),
                         _ => Expansion::Unknown(err(
                             "`count` must be a whole, non-negative number",
@@ -974,6 +982,10 @@ impl<'a> Env<'a, '_> {
                 let sp = env.span(f.value.span());
                 match env.eval(&f.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
+                    Value::Object(o) if o.len() > MAX_INSTANCES => Expansion::Unknown(err(
+                        format!("`for_each` is too large (more than {MAX_INSTANCES} instances)"),
+                        Some(sp),
+                    )),
                     Value::Object(o) => Expansion::Map(o.into_iter().collect()),
                     Value::List(l) => {
                         let mut out = Vec::new();
@@ -991,6 +1003,14 @@ impl<'a> Env<'a, '_> {
                         }
                         out.sort_by(|a, b| a.0.cmp(&b.0));
                         out.dedup_by(|a, b| a.0 == b.0);
+                        if out.len() > MAX_INSTANCES {
+                            return Expansion::Unknown(err(
+                                format!(
+                                    "`for_each` is too large (more than {MAX_INSTANCES} instances)"
+                                ),
+                                Some(sp),
+                            ));
+                        }
                         Expansion::Map(out)
                     }
                     other => Expansion::Unknown(err(

@@ -37,6 +37,10 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
     if meta.is_dir() {
         return ReadOutcome::Failed("is a directory, not a file".to_owned());
     }
+    if !meta.is_file() {
+        // A FIFO or device would block or never end.
+        return ReadOutcome::Failed("is not a regular file".to_owned());
+    }
     if meta.len() > MAX_FILE_BYTES {
         return ReadOutcome::Failed(format!(
             "file is too large ({} bytes; the limit is {} bytes)",
