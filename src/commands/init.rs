@@ -163,11 +163,7 @@ fn wanted(flow_type: Option<FlowType>, add_flow: bool) -> Vec<Field> {
     fields
 }
 
-fn finish(
-    args: &InitArgs,
-    flow_type: FlowType,
-    mut values: BTreeMap<Field, String>,
-) -> Inputs {
+fn finish(args: &InitArgs, flow_type: FlowType, mut values: BTreeMap<Field, String>) -> Inputs {
     if let Some(name) = &args.add_flow {
         values.insert(Field::FlowName, name.clone());
         values.remove(&Field::Environment);
@@ -233,16 +229,15 @@ fn ask(
     for field in before_type {
         values.insert(field, value_of(field, given, None, prompter)?);
     }
-    let flow_type = match args.flow_type {
-        Some(t) => t,
-        None => {
-            let items: Vec<String> = FLOW_TYPES
-                .iter()
-                .map(|t| format!("{:<11} {}", t.name(), describe(*t)))
-                .collect();
-            let idx = prompter.select("Flow type", &items, 0)?;
-            FLOW_TYPES.get(idx).copied().unwrap_or(FlowType::Approval)
-        }
+    let flow_type = if let Some(t) = args.flow_type {
+        t
+    } else {
+        let items: Vec<String> = FLOW_TYPES
+            .iter()
+            .map(|t| format!("{:<11} {}", t.name(), describe(*t)))
+            .collect();
+        let idx = prompter.select("Flow type", &items, 0)?;
+        FLOW_TYPES.get(idx).copied().unwrap_or(FlowType::Approval)
     };
     for field in after_type
         .into_iter()
@@ -281,7 +276,11 @@ fn warn_unused(
                 "{} is not used by {} flows{}",
                 field.flag(),
                 flow_type.name(),
-                if add_flow { " added with --add-flow" } else { "" }
+                if add_flow {
+                    " added with --add-flow"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -303,8 +302,9 @@ fn invalid_flag(field: Field, value: &str, why: &str) -> UserError {
 }
 
 fn invalid_flag_named(flag: &str, value: &str, why: &str) -> UserError {
-    UserError::new(format!("invalid {flag} {value:?}: it {why}"))
-        .hint(format!("fix the value of {flag}, or leave it out to be asked on a terminal"))
+    UserError::new(format!("invalid {flag} {value:?}: it {why}")).hint(format!(
+        "fix the value of {flag}, or leave it out to be asked on a terminal"
+    ))
 }
 
 fn scaffold_error(e: ScaffoldError) -> UserError {
@@ -315,8 +315,10 @@ fn scaffold_error(e: ScaffoldError) -> UserError {
             UserError::new(e.to_string())
                 .hint(format!("a template directory mirrors templates/: {known}"))
         }
-        ScaffoldError::Render { .. } | ScaffoldError::Template { .. } => UserError::new(e.to_string())
-            .hint("the README lists the variables templates can use (\"Template variables\")"),
+        ScaffoldError::Render { .. } | ScaffoldError::Template { .. } => {
+            UserError::new(e.to_string())
+                .hint("the README lists the variables templates can use (\"Template variables\")")
+        }
         other => UserError::new(other.to_string()),
     }
 }

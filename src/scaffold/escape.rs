@@ -139,11 +139,25 @@ mod tests {
 
     #[test]
     fn hcl_escapes_parse_back_to_the_value() {
-        for value in ["plain", "q\"uote", "back\\slash", "${var.x}", "%{ if true }", "new\nline", "tab\tand\r", "$${x}", "\u{0}\u{7f}\u{2028}"] {
+        for value in [
+            "plain",
+            "q\"uote",
+            "back\\slash",
+            "${var.x}",
+            "%{ if true }",
+            "new\nline",
+            "tab\tand\r",
+            "$${x}",
+            "\u{0}\u{7f}\u{2028}",
+        ] {
             let src = format!("x = {}\n", hcl_quoted(value));
             let body: hcl::Body = hcl::parse(&src).expect("parses");
             let attr = body.attributes().next().expect("one attribute");
-            assert_eq!(attr.expr, hcl::Expression::String(value.to_owned()), "{src}");
+            assert_eq!(
+                attr.expr,
+                hcl::Expression::String(value.to_owned()),
+                "{src}"
+            );
         }
     }
 

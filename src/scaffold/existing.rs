@@ -97,39 +97,38 @@ pub fn scan(dir: &Path, choose: Option<&str>) -> Result<ExistingModule, Scaffold
             .or_else(|| e.name_local.as_ref().and_then(|l| locals.get(l).cloned()))
             .unwrap_or_else(|| e.label.clone())
     };
-    let chosen = match (envs.len(), choose) {
-        (0, _) => {
-            return Err(ScaffoldError::Module {
+    let chosen =
+        match (envs.len(), choose) {
+            (0, _) => return Err(ScaffoldError::Module {
                 message: format!("{} declares no sym_environment", dir.display()),
                 hint: "add a flow to a module made by `symflow init`, or run it without --add-flow"
                     .to_owned(),
-            })
-        }
-        (1, None) => envs.remove(0),
-        (_, Some(want)) => {
-            let idx = envs
-                .iter()
-                .position(|e| e.label == want || resolve(e) == want)
-                .ok_or_else(|| ScaffoldError::Module {
-                    message: format!("no sym_environment named `{want}` in {}", dir.display()),
-                    hint: format!("choose one of: {}", env_list(&envs, &resolve)),
-                })?;
-            envs.remove(idx)
-        }
-        (_, None) => {
-            return Err(ScaffoldError::Module {
-                message: format!(
-                    "{} declares {} environments and the new flow can join only one",
-                    dir.display(),
-                    envs.len()
-                ),
-                hint: format!(
-                    "pass --environment with one of: {}",
-                    env_list(&envs, &resolve)
-                ),
-            })
-        }
-    };
+            }),
+            (1, None) => envs.remove(0),
+            (_, Some(want)) => {
+                let idx = envs
+                    .iter()
+                    .position(|e| e.label == want || resolve(e) == want)
+                    .ok_or_else(|| ScaffoldError::Module {
+                        message: format!("no sym_environment named `{want}` in {}", dir.display()),
+                        hint: format!("choose one of: {}", env_list(&envs, &resolve)),
+                    })?;
+                envs.remove(idx)
+            }
+            (_, None) => {
+                return Err(ScaffoldError::Module {
+                    message: format!(
+                        "{} declares {} environments and the new flow can join only one",
+                        dir.display(),
+                        envs.len()
+                    ),
+                    hint: format!(
+                        "pass --environment with one of: {}",
+                        env_list(&envs, &resolve)
+                    ),
+                })
+            }
+        };
     Ok(ExistingModule {
         environment_name: resolve(&chosen),
         environment_resource: chosen.label,
@@ -179,7 +178,7 @@ fn environment(block: &Block, label: &str, file: &Path) -> EnvCandidate {
     let mut integration_keys = Vec::new();
     if let Some(attr) = block.body.get_attribute("integrations") {
         if let Expression::Object(obj) = &attr.value {
-            for (key, _) in obj.iter() {
+            for (key, _) in obj {
                 match key {
                     ObjectKey::Ident(id) => integration_keys.push(id.as_str().to_owned()),
                     ObjectKey::Expression(Expression::String(s)) => {
@@ -213,7 +212,10 @@ impl ExistingModule {
             }
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             if let [kind, label] = labels[..] {
-                if self.resources.contains(&(kind.to_owned(), label.to_owned())) {
+                if self
+                    .resources
+                    .contains(&(kind.to_owned(), label.to_owned()))
+                {
                     return Err(ScaffoldError::Module {
                         message: format!(
                             "the module already declares {kind}.{label}, which {file} would declare again"
@@ -257,8 +259,14 @@ mod tests {
     #[test]
     fn several_environments_need_a_choice() {
         let dir = module(&[
-            ("a.tf", "resource \"sym_environment\" \"prod\" {\n  name = \"prod\"\n}\n"),
-            ("b.tf", "resource \"sym_environment\" \"stg\" {\n  name = \"staging\"\n}\n"),
+            (
+                "a.tf",
+                "resource \"sym_environment\" \"prod\" {\n  name = \"prod\"\n}\n",
+            ),
+            (
+                "b.tf",
+                "resource \"sym_environment\" \"stg\" {\n  name = \"staging\"\n}\n",
+            ),
         ]);
         let err = scan(dir.path(), None).expect_err("ambiguous");
         assert!(err.to_string().contains("2 environments"), "{err}");

@@ -219,7 +219,9 @@ pub const FLOW_TYPES: [FlowType; 6] = [
 #[must_use]
 pub fn describe(flow_type: FlowType) -> &'static str {
     match flow_type {
-        FlowType::Approval => "approval-only: a request, an approver, nothing granted automatically",
+        FlowType::Approval => {
+            "approval-only: a request, an approver, nothing granted automatically"
+        }
         FlowType::Okta => "temporary membership in an Okta group",
         FlowType::AwsIam => "temporary membership in an AWS IAM group",
         FlowType::AwsSso => "a temporary AWS IAM Identity Center permission set",
@@ -263,7 +265,10 @@ fn slack_workspace_id(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("must be a Slack workspace ID: T and 6 to 14 capital letters or digits, like T0123ABCD".to_owned())
+        Err(
+            "must be a Slack workspace ID: T and 6 to 14 capital letters or digits, like T0123ABCD"
+                .to_owned(),
+        )
     }
 }
 
@@ -293,7 +298,10 @@ fn okta_group_id(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("must be an Okta group ID: 00g and letters or digits, like 00g1abcd2EFGH3ijk4x7".to_owned())
+        Err(
+            "must be an Okta group ID: 00g and letters or digits, like 00g1abcd2EFGH3ijk4x7"
+                .to_owned(),
+        )
     }
 }
 
@@ -319,7 +327,10 @@ fn pagerduty_id(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("must be a PagerDuty schedule ID: P and capital letters or digits, like P1AB2CD".to_owned())
+        Err(
+            "must be a PagerDuty schedule ID: P and capital letters or digits, like P1AB2CD"
+                .to_owned(),
+        )
     }
 }
 
@@ -345,7 +356,14 @@ fn arn(value: &str, service: &str, resource_ok: impl Fn(&str) -> bool) -> Result
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let account_ok = account.is_empty() || aws_account_id(account).is_ok();
     let no_space = !value.chars().any(|c| c.is_whitespace() || c.is_control());
-    if prefix == "arn" && partition_ok && svc == service && region_ok && account_ok && no_space && resource_ok(resource) {
+    if prefix == "arn"
+        && partition_ok
+        && svc == service
+        && region_ok
+        && account_ok
+        && no_space
+        && resource_ok(resource)
+    {
         Ok(())
     } else {
         Err(format!("must be an {service} ARN"))
@@ -383,8 +401,12 @@ mod tests {
     #[test]
     fn arns() {
         let f = Field::AwsRoleArn;
-        assert!(f.validate("arn:aws:iam::123456789012:role/SymRuntime").is_ok());
-        assert!(f.validate("arn:aws:iam::123456789012:role/path/Sym").is_ok());
+        assert!(f
+            .validate("arn:aws:iam::123456789012:role/SymRuntime")
+            .is_ok());
+        assert!(f
+            .validate("arn:aws:iam::123456789012:role/path/Sym")
+            .is_ok());
         for bad in [
             "arn:aws:iam::123456789012:user/x",
             "arn:aws:s3:::bucket",

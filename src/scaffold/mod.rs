@@ -92,7 +92,10 @@ pub fn variables(inputs: &Inputs, mode: &Mode) -> Value {
     let mut vars = Map::new();
     let flow_name = inputs.get(Field::FlowName).unwrap_or_default().to_owned();
     let environment = match mode {
-        Mode::NewModule => inputs.get(Field::Environment).unwrap_or_default().to_owned(),
+        Mode::NewModule => inputs
+            .get(Field::Environment)
+            .unwrap_or_default()
+            .to_owned(),
         Mode::AddFlow(m) => m.environment_name.clone(),
     };
     let standalone = matches!(mode, Mode::AddFlow(_));
@@ -108,13 +111,22 @@ pub fn variables(inputs: &Inputs, mode: &Mode) -> Value {
     );
     vars.insert("standalone".into(), json!(standalone));
     vars.insert("needs_runtime".into(), json!(needs_aws(inputs.flow_type)));
-    vars.insert("needs_secrets".into(), json!(needs_secrets(inputs.flow_type)));
+    vars.insert(
+        "needs_secrets".into(),
+        json!(needs_secrets(inputs.flow_type)),
+    );
     let (impl_path, environment_resource) = match mode {
         Mode::NewModule => ("impl.py".to_owned(), "this".to_owned()),
-        Mode::AddFlow(m) => (format!("impls/{flow_name}.py"), m.environment_resource.clone()),
+        Mode::AddFlow(m) => (
+            format!("impls/{flow_name}.py"),
+            m.environment_resource.clone(),
+        ),
     };
     vars.insert("impl_path".into(), json!(impl_path));
-    vars.insert("test_path".into(), json!(format!("tests/{flow_name}.symtest.hcl")));
+    vars.insert(
+        "test_path".into(),
+        json!(format!("tests/{flow_name}.symtest.hcl")),
+    );
     vars.insert("environment_resource".into(), json!(environment_resource));
     if needs_aws(inputs.flow_type) {
         let region = inputs
@@ -156,7 +168,10 @@ pub fn layout(flow_type: FlowType, mode: &Mode, flow_name: &str) -> Vec<(String,
     match mode {
         Mode::NewModule => vec![
             ("shared/main.tf.hbs".to_owned(), "main.tf".to_owned()),
-            ("shared/versions.tf.hbs".to_owned(), "versions.tf".to_owned()),
+            (
+                "shared/versions.tf.hbs".to_owned(),
+                "versions.tf".to_owned(),
+            ),
             (format!("{t}/impl.py.hbs"), "impl.py".to_owned()),
             (format!("{t}/test.symtest.hcl.hbs"), test),
             ("shared/gitignore.hbs".to_owned(), ".gitignore".to_owned()),

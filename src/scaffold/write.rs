@@ -31,10 +31,16 @@ impl Writer for AtomicWriter {
 
 fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".symflow-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".symflow-").suffix(".tmp");
+    // New files get the usual mode (0666 less the umask), not the private
+    // 0600 of a temporary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(path) {
@@ -404,6 +410,9 @@ mod tests {
         )
         .expect_err("refuses");
         assert!(matches!(err, WriteError::Symlink { .. }));
-        assert!(std::fs::read_dir(outside.path()).expect("read").next().is_none());
+        assert!(std::fs::read_dir(outside.path())
+            .expect("read")
+            .next()
+            .is_none());
     }
 }
