@@ -4,7 +4,7 @@
 //! model lives in `crate::module`; this scan needs only block headers and two
 //! attributes, so it reads each `.tf` file with hcl-edit directly.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -25,8 +25,9 @@ pub struct ExistingModule {
     pub integration_keys: Vec<String>,
     /// The file that declares the environment.
     pub environment_file: PathBuf,
-    /// Every `resource` already declared, as `(type, label)`.
-    pub resources: BTreeSet<(String, String)>,
+    /// Every `resource` already declared, as `(type, label)`, with the name
+    /// of the file that declares it.
+    pub resources: BTreeMap<(String, String), String>,
 }
 
 struct EnvCandidate {
@@ -61,20 +62,24 @@ pub fn scan(dir: &Path, choose: Option<&str>) -> Result<ExistingModule, Scaffold
         });
     }
     let mut envs = Vec::new();
-    let mut resources = BTreeSet::new();
-    let mut locals = std::collections::BTreeMap::new();
+    let mut resources = BTreeMap::new();
+    let mut locals = BTreeMap::new();
     for file in &files {
         let text = std::fs::read_to_string(file).map_err(|source| ScaffoldError::Io {
             path: file.clone(),
             source,
         })?;
         let body = parse(file, &text)?;
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for block in body.blocks() {
             match block.ident.as_str() {
                 "resource" => {
                     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
                     if let [kind, label] = labels[..] {
-                        resources.insert((kind.to_owned(), label.to_owned()));
+                        resources.insert((kind.to_owned(), label.to_owned()), file_name.clone());
                         if kind == "sym_environment" {
                             envs.push(environment(block, label, file));
                         }
@@ -200,7 +205,8 @@ fn environment(block: &Block, label: &str, file: &Path) -> EnvCandidate {
 
 impl ExistingModule {
     /// Refuse a rendered flow file that declares a resource the module
-    /// already has (Terraform would reject the duplicate).
+    /// already has in another file (Terraform would reject the duplicate).
+    /// Resources of `file` itself do not count: `--force` replaces it.
     ///
     /// # Errors
     /// The first clashing resource address.
@@ -212,10 +218,8 @@ impl ExistingModule {
             }
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             if let [kind, label] = labels[..] {
-                if self
-                    .resources
-                    .contains(&(kind.to_owned(), label.to_owned()))
-                {
+                let owner = self.resources.get(&(kind.to_owned(), label.to_owned()));
+                if owner.is_some_and(|owner| owner != file) {
                     return Err(ScaffoldError::Module {
                         message: format!(
                             "the module already declares {kind}.{label}, which {file} would declare again"
@@ -251,9 +255,12 @@ mod tests {
         assert_eq!(m.environment_resource, "main");
         assert_eq!(m.environment_name, "staging");
         assert_eq!(m.integration_keys, vec!["slack_id".to_owned()]);
-        assert!(m
-            .resources
-            .contains(&("sym_environment".to_owned(), "main".to_owned())));
+        assert_eq!(
+            m.resources
+                .get(&("sym_environment".to_owned(), "main".to_owned()))
+                .map(String::as_str),
+            Some("main.tf")
+        );
     }
 
     #[test]
@@ -308,6 +315,10 @@ mod tests {
             .is_err());
         assert!(m
             .check_no_clash("db2.tf", "resource \"sym_flow\" \"db2\" {\n}\n")
+            .is_ok());
+        // The file a forced run replaces does not clash with itself.
+        assert!(m
+            .check_no_clash("main.tf", "resource \"sym_flow\" \"db\" {\n}\n")
             .is_ok());
     }
 }

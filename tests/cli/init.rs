@@ -530,7 +530,7 @@ fn sample_module(env: &str) -> ExistingModule {
         environment_name: env.to_owned(),
         integration_keys: vec!["slack_id".to_owned()],
         environment_file: "main.tf".into(),
-        resources: std::collections::BTreeSet::new(),
+        resources: BTreeMap::new(),
     }
 }
 
