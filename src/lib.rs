@@ -11,4 +11,5 @@ pub mod lint;
 pub mod module;
 pub mod output;
 pub mod python;
+pub mod scaffold;
 pub mod source;

@@ -1,6 +1,8 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
+pub mod init;
+
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
@@ -26,7 +28,7 @@ pub struct Context<'a> {
 #[allow(clippy::needless_pass_by_value)] // arguments move into commands as they land
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
-        Command::Init(_) => not_implemented("init"),
+        Command::Init(args) => init::run(&args, ctx),
         Command::Validate(_) => not_implemented("validate"),
         Command::Test(_) => not_implemented("test"),
         Command::Deploy(_) => not_implemented("deploy"),
