@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
@@ -124,7 +125,6 @@ fn ignored_name(name: &str) -> bool {
 }
 
 /// One `.tf` file after reading and parsing.
-#[derive(Clone)]
 pub(crate) struct ParsedFile {
     pub id: FileId,
     pub body: Option<Body>,
@@ -146,8 +146,9 @@ pub(crate) struct ReadCache {
     pub prefetched: HashMap<PathBuf, ReadOutcome>,
     /// Path -> registered file id, or the reason it could not be read.
     pub registered: HashMap<PathBuf, Result<FileId, String>>,
-    /// Module directories already read.
-    pub dirs: HashMap<PathBuf, DirFiles>,
+    /// Module directories already read (shared by every instance of a
+    /// child module).
+    pub dirs: HashMap<PathBuf, Arc<DirFiles>>,
 }
 
 impl ReadCache {
@@ -172,7 +173,6 @@ impl ReadCache {
 }
 
 /// The result of reading a module directory.
-#[derive(Clone)]
 pub(crate) struct DirFiles {
     pub files: Vec<ParsedFile>,
     pub problems: Vec<Problem>,
@@ -187,15 +187,15 @@ pub(crate) fn load_dir(
     path_module: &str,
     sources: &mut SourceMap,
     cache: &mut ReadCache,
-) -> DirFiles {
+) -> Arc<DirFiles> {
     // A child module used twice is read and registered once: its files keep
     // one id, so findings in them are not doubled.
     let key = normalize(dir);
     if let Some(d) = cache.dirs.get(&key) {
-        return d.clone();
+        return Arc::clone(d);
     }
-    let d = load_dir_uncached(dir, root_dir, path_module, sources, cache);
-    cache.dirs.insert(key, d.clone());
+    let d = Arc::new(load_dir_uncached(dir, root_dir, path_module, sources, cache));
+    cache.dirs.insert(key, Arc::clone(&d));
     d
 }
 
