@@ -824,9 +824,7 @@ impl<'a> Env<'a, '_> {
         }
         let expansion = self.expansion(idx);
         match expansion {
-            Expansion::Single => {
-                self.instance_ref(idx, None, ops, sp)
-            }
+            Expansion::Single => self.instance_ref(idx, None, ops, sp),
             Expansion::Unknown(u) => respan_unknown(u, sp),
             Expansion::Count(n) => {
                 // `sym_target.g[0]` picks one instance.
@@ -1264,8 +1262,14 @@ impl<'a> Env<'a, '_> {
                             } else {
                                 format!("{path}.{name}")
                             },
+                            // Inline code or a path: the value decides; for
+                            // `file(...)` the argument does (no copy of the text).
+                            value: if file_arg.is_some() {
+                                Value::Null
+                            } else {
+                                value.clone()
+                            },
                             expr_is_file_call: file_arg,
-                            value: value.clone(),
                             span: self.span(a.value.span()),
                         });
                     }

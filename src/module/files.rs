@@ -194,7 +194,13 @@ pub(crate) fn load_dir(
     if let Some(d) = cache.dirs.get(&key) {
         return Arc::clone(d);
     }
-    let d = Arc::new(load_dir_uncached(dir, root_dir, path_module, sources, cache));
+    let d = Arc::new(load_dir_uncached(
+        dir,
+        root_dir,
+        path_module,
+        sources,
+        cache,
+    ));
     cache.dirs.insert(key, Arc::clone(&d));
     d
 }
