@@ -50,7 +50,39 @@ fn corpus_100_loads_without_problems() {
     assert_eq!(m.entities.len(), 367);
     assert_eq!(m.read_files.len(), 100);
     assert_eq!(m.provider_version.major, 3);
+    assert_eq!(errors_in(&m), Vec::<String>::new());
+    // Every flow's implementation is read through `file()`.
+    assert_eq!(m.implementations.len(), 100);
+    assert!(m.implementations.iter().all(|i| matches!(
+        i.source,
+        ImplementationSource::File {
+            exists: true,
+            file: Some(_),
+            ..
+        }
+    )));
     let _ = sources;
+}
+
+/// Evaluation errors anywhere in the entities (a clean module has none).
+fn errors_in(m: &Module) -> Vec<String> {
+    fn walk(b: &Body, out: &mut Vec<String>) {
+        for a in &b.attributes {
+            for u in a.value.unknowns() {
+                if let UnknownReason::Error { message } = &u.reason {
+                    out.push(format!("{}: {message}", a.name));
+                }
+            }
+        }
+        for nb in &b.blocks {
+            walk(&nb.body, out);
+        }
+    }
+    let mut out = Vec::new();
+    for e in &m.entities {
+        walk(&e.body, &mut out);
+    }
+    out
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -914,6 +946,7 @@ fn clean_example(name: &str) -> (Module, SourceMap, String) {
     assert!(m.problems.is_empty(), "{name}: {:#?}", m.problems);
     assert!(m.undeclared.is_empty(), "{name}: {:#?}", m.undeclared);
     assert!(m.duplicates.is_empty(), "{name}: {:#?}", m.duplicates);
+    assert_eq!(errors_in(&m), Vec::<String>::new(), "{name}");
     let text = render(&m, &sources, &dir);
     (m, sources, text)
 }

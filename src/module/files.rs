@@ -290,8 +290,11 @@ fn load_dir_uncached(
             ReadOutcome::Text(text) => {
                 let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
                 if let Some((msg, at)) = w.syntax {
-                    let len = sources.get(id).text.len();
-                    let start = at.min(len);
+                    let text = &sources.get(id).text;
+                    let mut start = at.min(text.len());
+                    while !text.is_char_boundary(start) {
+                        start -= 1;
+                    }
                     let end = sources.get(id).text[start..]
                         .chars()
                         .next()
