@@ -1046,3 +1046,23 @@ fn example_multi_env() {
     assert_eq!(m.children[0].module.files, m.children[1].module.files);
     insta::assert_snapshot!("example_multi_env", text);
 }
+
+#[test]
+fn grandchild_modules_get_nested_addresses_and_path_values() {
+    let tmp = temp_module(&[
+        ("main.tf", b"module \"a\" {\n  source = \"./a\"\n}\n"),
+        ("a/main.tf", b"module \"b\" {\n  source = \"../b\"\n  env = \"x\"\n}\n"),
+        (
+            "b/main.tf",
+            b"variable \"env\" {}\n\nresource \"sym_runtime\" \"r\" {\n  name  = var.env\n  label = \"${path.module}|${path.root}\"\n}\n",
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let r = m
+        .entity("module.a.module.b.sym_runtime.r")
+        .expect("grandchild entity");
+    assert_eq!(r.body.str("name"), Some("x"));
+    assert_eq!(r.body.str("label"), Some("b|."));
+    assert_eq!(r.module_path, vec!["a".to_owned(), "b".to_owned()]);
+}
