@@ -1,12 +1,12 @@
 //! The module model: load, parse, evaluate and cross-reference the `.tf`
 //! files of a directory. See [`model`] for what it produces.
 //!
-//! - [`files`]: listing, parallel reading and parsing (hcl-edit, spans).
-//! - [`decls`]: declarations indexed by name.
-//! - [`eval`] and [`funcs`]: the evaluator, with known-unknowns.
-//! - [`refs`]: syntactic references (for `undeclared` and dependencies).
-//! - [`vars`]: variable values (tfvars, `--var`, `TF_VAR_*`).
-//! - [`build`]: putting the [`Module`] together, child modules included.
+//! - `files`: listing, parallel reading and parsing (hcl-edit, spans).
+//! - `decls`: declarations indexed by name.
+//! - `eval` and `funcs`: the evaluator, with known-unknowns.
+//! - `refs`: syntactic references (for `undeclared` and dependencies).
+//! - `vars`: variable values (tfvars, `--var`, `TF_VAR_*`).
+//! - `build`: putting the [`Module`] together, child modules included.
 
 // Pattern-heavy evaluator code reads best with short binding names; the
 // provider's `.py` check is case-sensitive, and so is ours.
