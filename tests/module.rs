@@ -1066,3 +1066,27 @@ fn grandchild_modules_get_nested_addresses_and_path_values() {
     assert_eq!(r.body.str("label"), Some("b|."));
     assert_eq!(r.module_path, vec!["a".to_owned(), "b".to_owned()]);
 }
+
+#[test]
+fn override_files_are_not_duplicates() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"resource \"sym_runtime\" \"r\" {\n  name = \"a\"\n}\n",
+        ),
+        (
+            "dev_override.tf",
+            b"resource \"sym_runtime\" \"r\" {\n  name = \"b\"\n}\n",
+        ),
+        (
+            "override.tf",
+            b"resource \"sym_runtime\" \"r\" {\n  label = \n}\n",
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.duplicates.is_empty(), "{:?}", m.duplicates);
+    assert_eq!(m.entities.len(), 1);
+    // Override files still have to parse.
+    assert_eq!(kinds(&m).len(), 1);
+    assert_eq!(m.problems[0].kind, module::ProblemKind::Syntax);
+}

@@ -128,6 +128,16 @@ fn ignored_name(name: &str) -> bool {
 pub(crate) struct ParsedFile {
     pub id: FileId,
     pub body: Option<Body>,
+    /// `override.tf` / `*_override.tf`: Terraform merges these into the
+    /// blocks they name; they declare nothing new.
+    pub is_override: bool,
+}
+
+/// Terraform's override file names.
+pub(crate) fn is_override_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "override.tf" || n.ends_with("_override.tf"))
 }
 
 /// What a worker thread produced for one file.
@@ -265,6 +275,7 @@ fn load_dir_uncached(
 
     let mut files = Vec::with_capacity(works.len());
     for w in works {
+        let is_override = is_override_file(&w.path);
         for (p, o) in w.prefetched {
             cache.prefetched.entry(p).or_insert(o);
         }
@@ -285,7 +296,11 @@ fn load_dir_uncached(
                     path: w.path,
                     help: Some("save the file as UTF-8".to_owned()),
                 });
-                files.push(ParsedFile { id, body: None });
+                files.push(ParsedFile {
+                    id,
+                    body: None,
+                    is_override,
+                });
             }
             ReadOutcome::Text(text) => {
                 let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
@@ -308,7 +323,11 @@ fn load_dir_uncached(
                         help: None,
                     });
                 }
-                files.push(ParsedFile { id, body: w.body });
+                files.push(ParsedFile {
+                    id,
+                    body: w.body,
+                    is_override,
+                });
             }
         }
     }
