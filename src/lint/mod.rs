@@ -81,11 +81,17 @@ impl RuleInfo {
     #[must_use]
     pub fn summary(&self) -> String {
         let docs = self.docs();
-        docs.lines()
+        let paragraph: Vec<&str> = docs
+            .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
-            .to_owned()
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_owned(),
+            None => text,
+        }
     }
 }
 

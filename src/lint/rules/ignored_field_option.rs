@@ -36,7 +36,7 @@ use crate::schema;
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF110",
     name: "ignored-field-option",
-    category: Category::Provider,
+    category: Category::Schema,
     default_severity: Severity::Warning,
     doc: include_str!("ignored_field_option.rs"),
 };
