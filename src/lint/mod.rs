@@ -8,6 +8,9 @@ pub mod registry;
 pub mod rules;
 pub mod runner;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Severity};
