@@ -52,7 +52,7 @@ resource "sym_environment" "prod" {
 }
 "#;
 
-const IMPL: &str = r#"from sym.sdk.annotations import reducer
+const IMPL: &str = r"from sym.sdk.annotations import reducer
 from sym.sdk.request_permission import PermissionLevel, RequestPermission
 
 
@@ -63,7 +63,7 @@ def get_permissions(event):
         approve_deny=PermissionLevel.MEMBER,
         allow_self_approval=False,
     )
-"#;
+";
 
 /// A flow using the base environment, with `{}` replaced by extra params content.
 fn flow(name: &str, params: &str) -> String {
@@ -101,7 +101,9 @@ fn case(code: &'static str, bad: &str, good: &str) -> Case {
 
 fn cases() -> Vec<Case> {
     let field = |name: &str, ty: &str, extra: &str| {
-        format!("    prompt_field {{\n      name = \"{name}\"\n      type = \"{ty}\"\n{extra}    }}\n")
+        format!(
+            "    prompt_field {{\n      name = \"{name}\"\n      type = \"{ty}\"\n{extra}    }}\n"
+        )
     };
     let okta_target = |settings: &str| {
         format!(
@@ -251,18 +253,30 @@ fn cases() -> Vec<Case> {
         bad: vec![("case.tf", flow("approval", "").into_bytes())],
         good: vec![(
             "case.tf",
-            flow("approval", "").replace("file(\"${path.module}/impl.py\")", "\"impl.py\"").into_bytes(),
+            flow("approval", "")
+                .replace("file(\"${path.module}/impl.py\")", "\"impl.py\"")
+                .into_bytes(),
         )],
     });
     out.push(Case {
         code: "SF101",
         major: 2,
-        bad: vec![("case.tf", flow("approval", &field("reason", "string", "      visible = false\n")).into_bytes())],
+        bad: vec![(
+            "case.tf",
+            flow(
+                "approval",
+                &field("reason", "string", "      visible = false\n"),
+            )
+            .into_bytes(),
+        )],
         good: vec![(
             "case.tf",
-            flow("approval", &field("reason", "string", "      prefetch = false\n"))
-                .replace("file(\"${path.module}/impl.py\")", "\"impl.py\"")
-                .into_bytes(),
+            flow(
+                "approval",
+                &field("reason", "string", "      prefetch = false\n"),
+            )
+            .replace("file(\"${path.module}/impl.py\")", "\"impl.py\"")
+            .into_bytes(),
         )],
     });
     out
@@ -280,7 +294,10 @@ fn lint(major: u8, files: &[(&str, Vec<u8>)]) -> Outcome {
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
         std::fs::write(p, bytes).expect("write");
     };
-    write("versions.tf", if major >= 3 { VERSIONS_V3 } else { VERSIONS_V2 }.as_bytes());
+    write(
+        "versions.tf",
+        if major >= 3 { VERSIONS_V3 } else { VERSIONS_V2 }.as_bytes(),
+    );
     write("base.tf", BASE.as_bytes());
     write("impl.py", IMPL.as_bytes());
     for (rel, bytes) in files {
@@ -291,7 +308,7 @@ fn lint(major: u8, files: &[(&str, Vec<u8>)]) -> Outcome {
 
 /// Load, analyse and lint a module directory like `symflow validate` does;
 /// the human output has the directory prefix removed.
-pub(crate) fn lint_dir(dir: &Path) -> Outcome {
+fn lint_dir(dir: &Path) -> Outcome {
     let mut sources = SourceMap::new();
     let m = module::load(dir, &mut sources, &LoadOptions::default());
     let mut python = BTreeMap::new();
@@ -331,7 +348,10 @@ fn every_rule_has_a_fixture() {
         if code.starts_with("SF3") || code == "SF003" || code == "SF005" {
             continue;
         }
-        assert!(cases.iter().any(|c| c.code == code), "{code} has no fixture");
+        assert!(
+            cases.iter().any(|c| c.code == code),
+            "{code} has no fixture"
+        );
     }
 }
 
@@ -341,13 +361,19 @@ fn rule_fixtures() {
     for c in cases() {
         let bad = lint(c.major, &c.bad);
         if !bad.diagnostics.iter().any(|d| d.code == c.code) {
-            failures.push(format!("{} (v{}): positive case not reported:\n{}", c.code, c.major, bad.human));
+            failures.push(format!(
+                "{} (v{}): positive case not reported:\n{}",
+                c.code, c.major, bad.human
+            ));
         }
         let name = format!("{}_v{}", c.code, c.major);
         insta::assert_snapshot!(name, bad.human);
         let good = lint(c.major, &c.good);
         if !good.diagnostics.is_empty() {
-            failures.push(format!("{} (v{}): negative case has findings:\n{}", c.code, c.major, good.human));
+            failures.push(format!(
+                "{} (v{}): negative case has findings:\n{}",
+                c.code, c.major, good.human
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -358,7 +384,11 @@ fn an_empty_directory_has_no_configuration() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("README.md"), "hi").expect("write");
     let out = lint_dir(dir.path());
-    assert!(out.diagnostics.iter().any(|d| d.code == "SF003"), "{}", out.human);
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "SF003"),
+        "{}",
+        out.human
+    );
 }
 
 #[test]

@@ -66,11 +66,22 @@ impl Rule for InvalidExpression {
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         // Implementation attributes are covered by missing-implementation-file.
         let skip: Vec<Span> = ctx.module.implementations.iter().map(|i| i.span).collect();
+        // Undeclared references have their own rule.
+        let undeclared: Vec<Span> = ctx.module.undeclared.iter().map(|r| r.span).collect();
+        let mut found = Vec::new();
         for (b, _) in walk::sym_blocks(ctx.module) {
-            visit(&b.body, &skip, out);
+            visit(&b.body, &skip, &mut found);
         }
         for l in ctx.module.locals.values() {
-            report(&l.value, l.span, out);
+            report(&l.value, l.span, &mut found);
         }
+        found.retain(|d| {
+            d.span.is_none_or(|s| {
+                !undeclared.iter().any(|u| {
+                    u.file == s.file && u.start < s.end.max(s.start + 1) && s.start < u.end
+                })
+            })
+        });
+        out.extend(found);
     }
 }
