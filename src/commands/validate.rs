@@ -41,6 +41,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut modules = 0;
+    let mut checked: BTreeSet<FileId> = BTreeSet::new();
     for target in &targets {
         let m = module::load(&target.dir, &mut sources, &options);
         if let Some(py) = &target.only_if_uses {
@@ -55,6 +56,8 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         }
         modules += 1;
         let python = analyze_implementations(&m, &mut sources);
+        module_files(&m, &mut checked);
+        checked.extend(python.keys().copied());
         diagnostics.extend(runner::run(&m, &sources, &python, &config));
     }
     runner::sort_and_dedup(&mut diagnostics, &sources);
@@ -64,10 +67,17 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         started.elapsed().as_secs_f64() * 1000.0
     ));
 
+    // Files of the validated modules (a child module used twice is read
+    // twice: count each file once).
+    let files: BTreeSet<&Path> = checked
+        .iter()
+        .filter(|id| (id.0 as usize) < sources.len())
+        .map(|id| sources.get(*id).path.as_path())
+        .collect();
     let report = Report {
         diagnostics: &diagnostics,
         sources: &sources,
-        files: sources.len(),
+        files: files.len(),
     };
     emitter(args.format, ctx).emit(&report, ctx.out)?;
     let errors = report.count(Severity::Error);
@@ -316,6 +326,19 @@ fn targets(paths: &[PathBuf], cwd: &Path, config: &Config) -> anyhow::Result<Vec
         out.push(Target { dir, only_if_uses });
     }
     Ok(out)
+}
+
+fn module_files(m: &Module, out: &mut BTreeSet<FileId>) {
+    out.extend(m.files.iter().copied());
+    out.extend(m.read_files.iter().copied());
+    for p in &m.problems {
+        if let Some(s) = p.span {
+            out.insert(s.file);
+        }
+    }
+    for c in &m.children {
+        module_files(&c.module, out);
+    }
 }
 
 fn implementation_path(source: &ImplementationSource) -> Option<(&Path, Option<FileId>, bool)> {
