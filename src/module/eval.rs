@@ -106,6 +106,26 @@ pub(crate) struct Env<'a, 's> {
     pub provider_version: super::model::ProviderVersion,
 }
 
+/// `B::Plus` -> `+`, for messages.
+fn op_text(op: BinaryOperator) -> &'static str {
+    use BinaryOperator as B;
+    match op {
+        B::Eq => "==",
+        B::NotEq => "!=",
+        B::LessEq => "<=",
+        B::GreaterEq => ">=",
+        B::Less => "<",
+        B::Greater => ">",
+        B::Plus => "+",
+        B::Minus => "-",
+        B::Mul => "*",
+        B::Div => "/",
+        B::Mod => "%",
+        B::And => "&&",
+        B::Or => "||",
+    }
+}
+
 impl<'a> Env<'a, '_> {
     pub(crate) fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
         span_of(self.file, r)
@@ -700,7 +720,8 @@ impl<'a> Env<'a, '_> {
                     return err("`module` must be followed by a module name", Some(sp));
                 };
                 let v = self.module_value(name, sp);
-                self.apply_ops(v, &ops[1..], sp)
+                let v = self.apply_ops(v, &ops[1..], sp);
+                respan_unknown(v, sp)
             }
             rtype => {
                 let Some(name) = attr(0) else {
@@ -995,7 +1016,28 @@ impl<'a> Env<'a, '_> {
         key: Option<&InstanceKey>,
     ) -> Vec<(String, Value)> {
         match key {
-            None => Vec::new(),
+            None => {
+                // A block whose `count` / `for_each` is unknown stands for
+                // all its instances: `count.index` / `each.*` are unknown too.
+                let Expansion::Unknown(u) = self.expansion(idx) else {
+                    return Vec::new();
+                };
+                let d = &self.decls.resources[idx];
+                if d.count.is_some() {
+                    vec![(
+                        "count".to_owned(),
+                        Value::Object(BTreeMap::from([("index".to_owned(), u)])),
+                    )]
+                } else {
+                    vec![(
+                        "each".to_owned(),
+                        Value::Object(BTreeMap::from([
+                            ("key".to_owned(), u.clone()),
+                            ("value".to_owned(), u),
+                        ])),
+                    )]
+                }
+            }
             Some(InstanceKey::Index(i)) => vec![(
                 "count".to_owned(),
                 Value::Object(BTreeMap::from([(
@@ -1026,7 +1068,15 @@ impl<'a> Env<'a, '_> {
     fn instance_value(&mut self, idx: usize, key: Option<&InstanceKey>, sp: Span) -> Value {
         let memo_key = (idx, key.cloned());
         match self.instances.get(&memo_key) {
-            Some(Memo::Done(v)) => return v.clone(),
+            Some(Memo::Done(v)) => {
+                let mut v = v.clone();
+                if let Value::Object(o) = &mut v {
+                    if let Some(Value::Unknown(u)) = o.get_mut("id") {
+                        u.span = Some(sp);
+                    }
+                }
+                return v;
+            }
             Some(Memo::Busy) => {
                 return err(
                     format!("`{}` refers to itself", self.instance_address(idx, key)),
@@ -1690,7 +1740,7 @@ fn binary(op: BinaryOperator, l: &Value, r: &Value, sp: Span) -> Value {
             }
             match (to_bool(l), to_bool(r)) {
                 (Some(a), Some(b)) => Value::Bool(if op == B::And { a && b } else { a || b }),
-                _ => err("`&&` and `||` need bool operands", Some(sp)),
+                _ => err(format!("`{}` needs two bools", op_text(op)), Some(sp)),
             }
         }
         _ => {
@@ -1703,7 +1753,8 @@ fn binary(op: BinaryOperator, l: &Value, r: &Value, sp: Span) -> Value {
             let (Some(a), Some(b)) = (to_number(l), to_number(r)) else {
                 return err(
                     format!(
-                        "arithmetic and comparison need numbers, not {} and {}",
+                        "`{}` needs two numbers, not a {} and a {}",
+                        op_text(op),
                         l.type_name(),
                         r.type_name()
                     ),

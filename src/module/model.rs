@@ -56,6 +56,9 @@ pub struct Output {
     pub name: String,
     pub span: Span,
     pub value: Value,
+    /// The `sym_*` instances the value refers to (so that a parent's
+    /// entity using `module.NAME.out` depends on them).
+    pub depends_on: Vec<Dependency>,
 }
 
 /// Which provider major version the module targets, and why we think so.
