@@ -8,10 +8,11 @@
 //! collection, a name from a variable without value, v1-style `params`
 //! maps), the corresponding set is marked incomplete and rules stay quiet.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::module::{
-    Entity, ImplementationRef, ImplementationRole, ImplementationSource, Module, NestedBlock, Value,
+    Entity, ImplementationRef, ImplementationRole, ImplementationSource, Mode, Module, NestedBlock,
+    Value,
 };
 use crate::source::{FileId, Span};
 
@@ -77,52 +78,79 @@ pub fn ref_file(r: &ImplementationRef) -> Option<FileId> {
     }
 }
 
-/// How `module` (and its local child modules) use `file`.
-#[must_use]
-pub fn file_use(module: &Module, file: FileId) -> FileUse<'_> {
-    let mut out = FileUse::default();
-    collect(module, module, file, &mut out);
-    out.flows.sort_by(|a, b| a.address.cmp(&b.address));
-    out.flows.dedup_by(|a, b| a.address == b.address);
-    out
+/// Implementation references and flows of a module (and its local child
+/// modules), indexed so that looking up every Python file of a large
+/// module stays linear.
+#[derive(Debug, Default)]
+pub struct ModuleIndex<'m> {
+    /// File -> (reference, owner address with the child-module prefix).
+    refs: HashMap<FileId, Vec<(&'m ImplementationRef, String)>>,
+    /// `sym_flow` block or instance address -> instances.
+    flows: HashMap<&'m str, Vec<&'m Entity>>,
 }
 
-fn collect<'m>(root: &'m Module, module: &'m Module, file: FileId, out: &mut FileUse<'m>) {
-    let mut prefix = String::new();
-    for m in &module.module_path {
-        prefix.push_str("module.");
-        prefix.push_str(m);
-        prefix.push('.');
+impl<'m> ModuleIndex<'m> {
+    #[must_use]
+    pub fn new(module: &'m Module) -> Self {
+        let mut index = ModuleIndex::default();
+        index.add(module);
+        index
     }
-    for r in &module.implementations {
-        if ref_file(r) != Some(file) {
-            continue;
+
+    fn add(&mut self, module: &'m Module) {
+        let mut prefix = String::new();
+        for m in &module.module_path {
+            prefix.push_str("module.");
+            prefix.push_str(m);
+            prefix.push('.');
         }
-        out.refs.push(r);
-        if r.role != ImplementationRole::Flow {
-            continue;
+        for r in &module.implementations {
+            if let Some(file) = ref_file(r) {
+                let owner = if r.owner.starts_with("module.") {
+                    r.owner.clone()
+                } else {
+                    format!("{prefix}{}", r.owner)
+                };
+                self.refs.entry(file).or_default().push((r, owner));
+            }
         }
-        let owner = r.owner.as_str();
-        let prefixed = format!("{prefix}{owner}");
-        let found: Vec<&Entity> = module
-            .entities
-            .iter()
-            .chain(root.entities.iter())
-            .filter(|e| {
-                e.rtype == "sym_flow"
-                    && (e.block_address == owner
-                        || e.address == owner
-                        || e.block_address == prefixed
-                        || e.address == prefixed)
-            })
-            .collect();
-        if found.is_empty() {
-            out.missing_owner = true;
+        for e in &module.entities {
+            if e.rtype == "sym_flow" && e.mode == Mode::Managed {
+                self.flows
+                    .entry(e.block_address.as_str())
+                    .or_default()
+                    .push(e);
+                if e.address != e.block_address {
+                    self.flows.entry(e.address.as_str()).or_default().push(e);
+                }
+            }
         }
-        out.flows.extend(found);
+        for child in &module.children {
+            self.add(&child.module);
+        }
     }
-    for child in &module.children {
-        collect(root, &child.module, file, out);
+
+    /// How the module uses `file`.
+    #[must_use]
+    pub fn file_use(&self, file: FileId) -> FileUse<'m> {
+        let mut out = FileUse::default();
+        for (r, owner) in self.refs.get(&file).map_or(&[][..], Vec::as_slice) {
+            out.refs.push(*r);
+            if r.role != ImplementationRole::Flow {
+                continue;
+            }
+            match self
+                .flows
+                .get(owner.as_str())
+                .or_else(|| self.flows.get(r.owner.as_str()))
+            {
+                Some(found) => out.flows.extend(found.iter().copied()),
+                None => out.missing_owner = true,
+            }
+        }
+        out.flows.sort_by(|a, b| a.address.cmp(&b.address));
+        out.flows.dedup_by(|a, b| a.address == b.address);
+        out
     }
 }
 

@@ -32,6 +32,8 @@
 pub mod builtins;
 pub mod flows;
 pub mod sdk;
+#[cfg(test)]
+pub(crate) mod testing;
 mod walk;
 
 use std::collections::BTreeSet;
