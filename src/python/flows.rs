@@ -134,7 +134,13 @@ impl<'m> ModuleIndex<'m> {
     #[must_use]
     pub fn file_use(&self, file: FileId) -> FileUse<'m> {
         let mut out = FileUse::default();
+        let mut seen: Vec<(&str, Span)> = Vec::new();
         for (r, owner) in self.refs.get(&file).map_or(&[][..], Vec::as_slice) {
+            // A loader may list a child's references in the parent too.
+            if seen.contains(&(owner.as_str(), r.span)) {
+                continue;
+            }
+            seen.push((owner.as_str(), r.span));
             out.refs.push(*r);
             if r.role != ImplementationRole::Flow {
                 continue;

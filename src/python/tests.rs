@@ -535,3 +535,68 @@ mod fuzz {
         }
     }
 }
+
+/// Zero findings on correct code: the bench corpus and realistic impls in
+/// the style of Sym's examples, loaded through the real module loader.
+mod no_false_alarms {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use crate::lint::registry::RULES;
+    use crate::lint::LintContext;
+    use crate::module::LoadOptions;
+    use crate::python::{analyze, flows, testing};
+    use crate::source::SourceMap;
+
+    /// Load `dir`, analyse every implementation file, run the Python
+    /// rules (`SF3xx`). Returns the rendered findings and the number of
+    /// Python files analysed.
+    fn lint_module(dir: &Path) -> (String, usize) {
+        let mut sources = SourceMap::new();
+        let module = crate::module::load(dir, &mut sources, &LoadOptions::default());
+        let mut python = BTreeMap::new();
+        for r in &module.implementations {
+            if let Some(id) = flows::ref_file(r) {
+                python
+                    .entry(id)
+                    .or_insert_with(|| analyze(&sources.get(id).text));
+            }
+        }
+        let ctx = LintContext {
+            module: &module,
+            sources: &sources,
+            python: &python,
+        };
+        let mut out = Vec::new();
+        for rule in RULES.iter().filter(|r| r.info().code.starts_with("SF3")) {
+            rule.check(&ctx, &mut out);
+        }
+        (testing::render(&sources, &out), python.len())
+    }
+
+    #[test]
+    fn bench_corpus_has_no_python_findings() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("corpus");
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .args(["--flows", "100", "--seed", "1"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("python3 runs gen_corpus.py");
+        assert!(status.success(), "gen_corpus.py failed");
+        let (findings, files) = lint_module(&dir);
+        assert_eq!(files, 100, "every impl of the corpus is analysed");
+        assert_eq!(findings, "");
+    }
+
+    #[test]
+    fn realistic_impls_have_no_findings() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/python/fixtures/realistic");
+        let (findings, files) = lint_module(&dir);
+        assert_eq!(files, 11, "every implementation file is analysed");
+        assert_eq!(findings, "");
+    }
+}
