@@ -63,28 +63,14 @@ impl RuleInfo {
         Diagnostic::new(self.code, self.name, self.default_severity, message, span)
     }
 
-    /// The first line of the doc, for `--list-rules`. `doc` may be plain
-    /// text or a rule file's raw source (`include_str!`), whose `//!` lines
-    /// are the doc.
+    /// The first line of the doc, for `--list-rules`.
     #[must_use]
     pub fn summary(&self) -> &'static str {
         self.doc
             .lines()
             .map(str::trim)
-            .map(|l| l.strip_prefix("//!").map_or(l, str::trim))
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .unwrap_or("")
-    }
-
-    /// The full documentation as plain text (for `--explain`): the `//!`
-    /// lines when `doc` is a rule file's raw source, else `doc` itself.
-    #[must_use]
-    pub fn doc_text(&self) -> String {
-        if self.doc.trim_start().starts_with("//!") {
-            module_doc(self.doc)
-        } else {
-            self.doc.trim().to_owned()
-        }
     }
 }
 
