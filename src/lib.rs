@@ -11,10 +11,7 @@ pub mod lint;
 pub mod module;
 pub mod output;
 pub mod python;
-<<<<<<< HEAD
 pub mod report;
 pub mod schema;
-=======
 pub mod scaffold;
->>>>>>> init
 pub mod source;

@@ -1,11 +1,8 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
-<<<<<<< HEAD
-pub mod validate;
-=======
 pub mod init;
->>>>>>> init
+pub mod validate;
 
 use std::io::Write;
 
@@ -32,13 +29,8 @@ pub struct Context<'a> {
 #[allow(clippy::needless_pass_by_value)] // arguments move into commands as they land
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
-<<<<<<< HEAD
-        Command::Init(_) => not_implemented("init"),
-        Command::Validate(args) => validate::run(&args, ctx),
-=======
         Command::Init(args) => init::run(&args, ctx),
-        Command::Validate(_) => not_implemented("validate"),
->>>>>>> init
+        Command::Validate(args) => validate::run(&args, ctx),
         Command::Test(_) => not_implemented("test"),
         Command::Deploy(_) => not_implemented("deploy"),
         Command::Login(_) => not_implemented("login"),
