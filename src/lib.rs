@@ -11,5 +11,7 @@ pub mod lint;
 pub mod module;
 pub mod output;
 pub mod python;
+pub mod report;
+pub mod schema;
 pub mod scaffold;
 pub mod source;

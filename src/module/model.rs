@@ -46,6 +46,19 @@ pub struct Module {
     pub problems: Vec<Problem>,
     /// `sym_*` implementation-like attributes, classified.
     pub implementations: Vec<ImplementationRef>,
+    /// `output` blocks, evaluated (a child's are what `module.NAME.x` reads).
+    pub outputs: BTreeMap<String, Output>,
+}
+
+/// `output "name" { value = ... }`
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub span: Span,
+    pub value: Value,
+    /// The `sym_*` instances the value refers to (so that a parent's
+    /// entity using `module.NAME.out` depends on them).
+    pub depends_on: Vec<Dependency>,
 }
 
 /// Which provider major version the module targets, and why we think so.
