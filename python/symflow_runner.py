@@ -110,6 +110,14 @@ def _run(msg):
 
 
 def main():
+    here = os.getcwd()
+    if here not in sys.path:
+        sys.path.append(here)
+    hello = {"ready": sys.version_info >= (3, 8), "python": "%d.%d.%d" % sys.version_info[:3]}
+    _PROTO.write(json.dumps(hello) + "\n")
+    _PROTO.flush()
+    if not hello["ready"]:
+        return
     for line in sys.stdin:
         line = line.strip()
         if not line:
