@@ -10,6 +10,6 @@ pub mod error;
 pub mod lint;
 pub mod module;
 pub mod output;
-pub mod simulate;
 pub mod python;
+pub mod simulate;
 pub mod source;

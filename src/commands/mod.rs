@@ -1,6 +1,8 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
+pub mod test;
+
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
@@ -28,7 +30,7 @@ pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
         Command::Init(_) => not_implemented("init"),
         Command::Validate(_) => not_implemented("validate"),
-        Command::Test(_) => not_implemented("test"),
+        Command::Test(args) => test::run(&args, ctx),
         Command::Deploy(_) => not_implemented("deploy"),
         Command::Login(_) => not_implemented("login"),
     }?;

@@ -18,12 +18,19 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
     match (&expect.error, &error_text) {
         (Some(Some(want)), Some(got)) => {
             if !got.contains(want.as_str()) {
-                out.push(format!("expect.error: expected an error containing {}, got {}", quote(want), quote(got)));
+                out.push(format!(
+                    "expect.error: expected an error containing {}, got {}",
+                    quote(want),
+                    quote(got)
+                ));
                 out.extend(error_lines(error));
             }
         }
         (Some(Some(want)), None) => {
-            out.push(format!("expect.error: expected an error containing {}, but the run raised nothing", quote(want)));
+            out.push(format!(
+                "expect.error: expected an error containing {}, but the run raised nothing",
+                quote(want)
+            ));
         }
         (_, Some(_)) => out.extend(error_lines(error)),
         (_, None) => {}
@@ -32,7 +39,11 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
     if let Some(want) = &expect.outcome {
         let got = field("outcome");
         if got.as_str() != Some(want.as_str()) {
-            out.push(format!("expect.outcome: expected {}, got {}", quote(want), show(&got)));
+            out.push(format!(
+                "expect.outcome: expected {}, got {}",
+                quote(want),
+                show(&got)
+            ));
         }
     }
     let lists: [(&str, &Option<Vec<String>>); 5] = [
@@ -49,7 +60,10 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
                 .iter()
                 .map(|i| match i {
                     Json::String(s) => s.clone(),
-                    other => other.get("name").and_then(Json::as_str).map_or_else(|| other.to_string(), str::to_owned),
+                    other => other
+                        .get("name")
+                        .and_then(Json::as_str)
+                        .map_or_else(|| other.to_string(), str::to_owned),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -64,11 +78,18 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
         for (k, w) in want {
             let g = got.get(k).cloned().unwrap_or(Json::Null);
             if !loose_eq(w, &g) {
-                out.push(format!("expect.permissions.{k}: expected {}, got {}", show(w), show(&g)));
+                out.push(format!(
+                    "expect.permissions.{k}: expected {}, got {}",
+                    show(w),
+                    show(&g)
+                ));
             }
         }
     }
-    for (key, want) in [("step_outputs", &expect.step_outputs), ("options", &expect.options)] {
+    for (key, want) in [
+        ("step_outputs", &expect.step_outputs),
+        ("options", &expect.options),
+    ] {
         let Some(want) = want else { continue };
         let got = field(key);
         for (k, w) in want {
@@ -85,8 +106,14 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
                 .iter()
                 .map(|m| {
                     (
-                        m.get("to").and_then(Json::as_str).unwrap_or_default().to_owned(),
-                        m.get("text").and_then(Json::as_str).unwrap_or_default().to_owned(),
+                        m.get("to")
+                            .and_then(Json::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        m.get("text")
+                            .and_then(Json::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
                     )
                 })
                 .collect(),
@@ -95,7 +122,10 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
         let mut used = vec![false; sent.len()];
         let mut missing = Vec::new();
         for w in want {
-            let hit = sent.iter().enumerate().position(|(i, (to, text))| !used[i] && message_matches(w, to, text));
+            let hit = sent
+                .iter()
+                .enumerate()
+                .position(|(i, (to, text))| !used[i] && message_matches(w, to, text));
             match hit {
                 Some(i) => used[i] = true,
                 None => missing.push(w),
@@ -103,7 +133,10 @@ pub fn compare(expect: &Expect, result: &Json) -> Vec<String> {
         }
         if !missing.is_empty() {
             for w in missing {
-                out.push(format!("expect.messages: no message matches {}", describe(w)));
+                out.push(format!(
+                    "expect.messages: no message matches {}",
+                    describe(w)
+                ));
             }
             if sent.is_empty() {
                 out.push("  messages sent: none".to_owned());
@@ -199,7 +232,11 @@ mod tests {
         let e = Expect {
             outcome: Some("approve".into()),
             notifications: Some(vec!["#a".into()]),
-            messages: Some(vec![MessageExpect { to: Some("#a".into()), contains: Some("ok".into()), text: None }]),
+            messages: Some(vec![MessageExpect {
+                to: Some("#a".into()),
+                contains: Some("ok".into()),
+                text: None,
+            }]),
             error: Some(None),
             ..Expect::default()
         };
@@ -213,25 +250,45 @@ mod tests {
             outcome: Some("approve".into()),
             notifications: Some(vec!["#a".into()]),
             messages: Some(vec![
-                MessageExpect { to: Some("#a".into()), contains: None, text: None },
-                MessageExpect { to: Some("#a".into()), contains: None, text: None },
+                MessageExpect {
+                    to: Some("#a".into()),
+                    contains: None,
+                    text: None,
+                },
+                MessageExpect {
+                    to: Some("#a".into()),
+                    contains: None,
+                    text: None,
+                },
             ]),
             error: Some(Some("boom".into())),
             ..Expect::default()
         };
         let r = json!({"outcome": "none", "notifications": ["#b"], "messages": [{"to": "#a", "text": "x"}], "error": null});
         let lines = compare(&e, &r).join("\n");
-        assert!(lines.contains("expect.outcome: expected \"approve\", got \"none\""), "{lines}");
+        assert!(
+            lines.contains("expect.outcome: expected \"approve\", got \"none\""),
+            "{lines}"
+        );
         assert!(lines.contains("-   \"#a\""), "{lines}");
         assert!(lines.contains("+   \"#b\""), "{lines}");
-        assert!(lines.contains("no message matches { to = \"#a\" }"), "{lines}");
-        assert!(lines.contains("expected an error containing \"boom\""), "{lines}");
+        assert!(
+            lines.contains("no message matches { to = \"#a\" }"),
+            "{lines}"
+        );
+        assert!(
+            lines.contains("expected an error containing \"boom\""),
+            "{lines}"
+        );
     }
 
     #[test]
     fn an_unexpected_error_fails_with_its_location() {
         let r = json!({"error": {"type": "ValueError", "message": "bad", "location": "impl.py:3", "traceback": "Traceback\n  File \"impl.py\", line 3"}});
         let lines = compare(&Expect::default(), &r).join("\n");
-        assert!(lines.contains("raised ValueError: bad (at impl.py:3)"), "{lines}");
+        assert!(
+            lines.contains("raised ValueError: bad (at impl.py:3)"),
+            "{lines}"
+        );
     }
 }

@@ -56,7 +56,12 @@ fn unpack() -> Result<tempfile::TempDir, DriverError> {
 ///
 /// # Errors
 /// When the interpreter is missing, too old, or the runner dies.
-pub fn run(python: &Path, cwd: &Path, impls: &[ImplFile], tests: &[Json]) -> Result<Vec<Json>, DriverError> {
+pub fn run(
+    python: &Path,
+    cwd: &Path,
+    impls: &[ImplFile],
+    tests: &[Json],
+) -> Result<Vec<Json>, DriverError> {
     let dir = unpack()?;
     let mut child = Command::new(python)
         .arg("-B")
@@ -78,9 +83,13 @@ pub fn run(python: &Path, cwd: &Path, impls: &[ImplFile], tests: &[Json]) -> Res
                 }
             }
         })?;
-    let (Some(mut stdin), Some(stdout), Some(mut stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take()) else {
+    let (Some(mut stdin), Some(stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
         let _ = child.kill();
-        return Err(DriverError::Died { detail: String::new() });
+        return Err(DriverError::Died {
+            detail: String::new(),
+        });
     };
     // Flow code may print to stderr; drain it so a full pipe never blocks a test.
     let err_thread = std::thread::spawn(move || {
@@ -101,7 +110,10 @@ pub fn run(python: &Path, cwd: &Path, impls: &[ImplFile], tests: &[Json]) -> Res
     });
     let mut lines = Vec::with_capacity(impls.len() + tests.len());
     for i in impls {
-        lines.push(json!({"type": "impl", "key": i.key, "filename": i.filename, "source": i.source}).to_string());
+        lines.push(
+            json!({"type": "impl", "key": i.key, "filename": i.filename, "source": i.source})
+                .to_string(),
+        );
     }
     for t in tests {
         lines.push(t.to_string());
@@ -144,7 +156,11 @@ pub fn run(python: &Path, cwd: &Path, impls: &[ImplFile], tests: &[Json]) -> Res
         if h.get("ready") == Some(&Json::Bool(false)) {
             return Err(DriverError::TooOld {
                 python: python.to_path_buf(),
-                version: h.get("python").and_then(Json::as_str).unwrap_or("?").to_owned(),
+                version: h
+                    .get("python")
+                    .and_then(Json::as_str)
+                    .unwrap_or("?")
+                    .to_owned(),
             });
         }
     }
@@ -153,7 +169,10 @@ pub fn run(python: &Path, cwd: &Path, impls: &[ImplFile], tests: &[Json]) -> Res
         let detail = if tail.is_empty() {
             String::new()
         } else {
-            format!(":\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+            format!(
+                ":\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            )
         };
         return Err(DriverError::Died { detail });
     }

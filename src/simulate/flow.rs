@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value as Json};
 
-use crate::module::{Entity, ImplementationRole, ImplementationSource, Module, UnknownReason, Value};
+use crate::module::{
+    Entity, ImplementationRole, ImplementationSource, Module, UnknownReason, Value,
+};
 use crate::source::SourceMap;
 
 /// One `prompt_field` block.
@@ -91,14 +93,18 @@ pub fn find<'m>(module: &'m Module, wanted: &str) -> Option<&'m Entity> {
     module.entities_of("sym_flow").find(|e| {
         e.address == wanted
             || e.block_address == wanted
-            || e.body.str("name").is_some_and(|n| n.to_lowercase() == lower)
+            || e.body
+                .str("name")
+                .is_some_and(|n| n.to_lowercase() == lower)
     })
 }
 
 /// A flow's name as users know it.
 #[must_use]
 pub fn display_name(e: &Entity) -> String {
-    e.body.str("name").map_or_else(|| e.address.clone(), str::to_owned)
+    e.body
+        .str("name")
+        .map_or_else(|| e.address.clone(), str::to_owned)
 }
 
 /// Build the configuration of one flow.
@@ -117,9 +123,15 @@ pub fn config(module: &Module, sources: &SourceMap, flow: &Entity) -> FlowConfig
     let mut strategy = None;
     let mut allow_guest = false;
     if let Some(p) = params {
-        allow_guest = p.body.value("allow_guest_interaction").and_then(Value::as_bool).unwrap_or(false);
+        allow_guest = p
+            .body
+            .value("allow_guest_interaction")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         for pf in p.body.blocks_of("prompt_field") {
-            let Some(name) = pf.body.str("name") else { continue };
+            let Some(name) = pf.body.str("name") else {
+                continue;
+            };
             let allowed = match pf.body.value("allowed_values") {
                 Some(Value::List(items)) if !items.iter().any(Value::contains_unknown) => {
                     Some(items.iter().filter_map(Value::to_tf_string).collect())
@@ -129,11 +141,27 @@ pub fn config(module: &Module, sources: &SourceMap, flow: &Entity) -> FlowConfig
             fields.push(PromptField {
                 name: name.to_owned(),
                 ftype: pf.body.str("type").map(str::to_owned),
-                required: pf.body.value("required").and_then(Value::as_bool).unwrap_or(true),
-                visible: pf.body.value("visible").and_then(Value::as_bool).unwrap_or(true),
-                prefetch: pf.body.value("prefetch").and_then(Value::as_bool).unwrap_or(false),
+                required: pf
+                    .body
+                    .value("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+                visible: pf
+                    .body
+                    .value("visible")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+                prefetch: pf
+                    .body
+                    .value("prefetch")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 label: pf.body.str("label").map(str::to_owned),
-                default: pf.body.value("default").and_then(Value::to_tf_string).filter(|s| !s.is_empty()),
+                default: pf
+                    .body
+                    .value("default")
+                    .and_then(Value::to_tf_string)
+                    .filter(|s| !s.is_empty()),
                 allowed_values: allowed,
             });
         }
@@ -148,7 +176,10 @@ pub fn config(module: &Module, sources: &SourceMap, flow: &Entity) -> FlowConfig
         .body
         .value("environment_id")
         .and_then(|v| referenced(module, v, "sym_environment"))
-        .map_or_else(|| json!({"name": "main", "integrations": {}}), |env| environment_json(module, env));
+        .map_or_else(
+            || json!({"name": "main", "integrations": {}}),
+            |env| environment_json(module, env),
+        );
     FlowConfig {
         name: display_name(flow),
         address: flow.address.clone(),
@@ -199,7 +230,11 @@ fn value_json(module: &Module, v: &Value) -> Json {
         Value::Number(n) => Json::String(crate::module::value::format_number(*n)),
         Value::String(s) => Json::String(s.clone()),
         Value::List(l) => Json::Array(l.iter().map(|x| value_json(module, x)).collect()),
-        Value::Object(o) => Json::Object(o.iter().map(|(k, x)| (k.clone(), value_json(module, x))).collect()),
+        Value::Object(o) => Json::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), value_json(module, x)))
+                .collect(),
+        ),
         Value::Unknown(_) => referenced(module, v, "sym_secret").map_or(Json::Null, secret_json),
     }
 }
@@ -281,10 +316,16 @@ fn implementation(module: &Module, sources: &SourceMap, flow: &Entity) -> Implem
     let found = module
         .implementations
         .iter()
-        .find(|i| i.owner == flow.address && i.role == ImplementationRole::Flow && i.attribute == "implementation")
+        .find(|i| {
+            i.owner == flow.address
+                && i.role == ImplementationRole::Flow
+                && i.attribute == "implementation"
+        })
         .or_else(|| {
             module.implementations.iter().find(|i| {
-                i.owner == flow.block_address && i.role == ImplementationRole::Flow && i.attribute == "implementation"
+                i.owner == flow.block_address
+                    && i.role == ImplementationRole::Flow
+                    && i.attribute == "implementation"
             })
         });
     let Some(found) = found else {
@@ -297,8 +338,18 @@ fn implementation(module: &Module, sources: &SourceMap, flow: &Entity) -> Implem
         };
     };
     match &found.source {
-        ImplementationSource::File { resolved, exists, file, .. }
-        | ImplementationSource::LiteralPath { resolved, exists, file, .. } => {
+        ImplementationSource::File {
+            resolved,
+            exists,
+            file,
+            ..
+        }
+        | ImplementationSource::LiteralPath {
+            resolved,
+            exists,
+            file,
+            ..
+        } => {
             let shown = match &found.source {
                 ImplementationSource::File { path, .. } => path.display().to_string(),
                 ImplementationSource::LiteralPath { path, .. } => path.clone(),
@@ -312,23 +363,32 @@ fn implementation(module: &Module, sources: &SourceMap, flow: &Entity) -> Implem
                 };
             }
             if !exists {
-                return Implementation::Missing(format!("the implementation file {shown} does not exist"));
+                return Implementation::Missing(format!(
+                    "the implementation file {shown} does not exist"
+                ));
             }
             match std::fs::read_to_string(resolved) {
                 Ok(text) => Implementation::Code {
                     display: resolved.display().to_string(),
                     text,
                 },
-                Err(e) => Implementation::Missing(format!("cannot read {}: {e}", resolved.display())),
+                Err(e) => {
+                    Implementation::Missing(format!("cannot read {}: {e}", resolved.display()))
+                }
             }
         }
         ImplementationSource::Inline => Implementation::Code {
             display: format!("{}.implementation", flow.address),
-            text: flow.body.str("implementation").unwrap_or_default().to_owned(),
+            text: flow
+                .body
+                .str("implementation")
+                .unwrap_or_default()
+                .to_owned(),
         },
-        ImplementationSource::Unknown => {
-            Implementation::Missing(format!("the implementation of {} is not known (it depends on a value symflow cannot evaluate)", flow.address))
-        }
+        ImplementationSource::Unknown => Implementation::Missing(format!(
+            "the implementation of {} is not known (it depends on a value symflow cannot evaluate)",
+            flow.address
+        )),
     }
 }
 
@@ -338,7 +398,10 @@ fn implementation(module: &Module, sources: &SourceMap, flow: &Entity) -> Implem
 /// # Errors
 /// One message per problem: an undeclared field, a wrong type, a value
 /// outside `allowed_values`, a missing required field.
-pub fn check_fields(cfg: &FlowConfig, given: &[(String, Json)]) -> Result<serde_json::Map<String, Json>, Vec<String>> {
+pub fn check_fields(
+    cfg: &FlowConfig,
+    given: &[(String, Json)],
+) -> Result<serde_json::Map<String, Json>, Vec<String>> {
     let mut out = serde_json::Map::new();
     let mut problems = Vec::new();
     let strategy = cfg.strategy.is_some();
@@ -368,7 +431,11 @@ pub fn check_fields(cfg: &FlowConfig, given: &[(String, Json)]) -> Result<serde_
             problems.push(format!(
                 "field `{name}` is not a prompt_field of {} (declared: {}){hint}",
                 cfg.address,
-                if declared.is_empty() { "none".to_owned() } else { declared.join(", ") }
+                if declared.is_empty() {
+                    "none".to_owned()
+                } else {
+                    declared.join(", ")
+                }
             ));
             continue;
         };
@@ -390,7 +457,10 @@ pub fn check_fields(cfg: &FlowConfig, given: &[(String, Json)]) -> Result<serde_
             }
         }
         if def.required && def.visible && !def.prefetch {
-            problems.push(format!("required field `{}` is missing (prompt_field of {})", def.name, cfg.address));
+            problems.push(format!(
+                "required field `{}` is missing (prompt_field of {})",
+                def.name, cfg.address
+            ));
         }
     }
     if strategy && !out.contains_key("duration") {
@@ -419,7 +489,10 @@ fn typed(def: &PromptField, value: &Json) -> Result<Json, String> {
             Some(list) if !list.iter().any(|a| a == text) => Err(format!(
                 "{} is not one of the allowed_values ({})",
                 show(&Json::String(text.to_owned())),
-                list.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+                list.iter()
+                    .map(|a| format!("\"{a}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             _ => Ok(()),
         }
@@ -430,31 +503,45 @@ fn typed(def: &PromptField, value: &Json) -> Result<Json, String> {
                 check_allowed(s)?;
                 Ok(value.clone())
             }
-            other => Err(format!("expected a string ({ftype} field), got {}", show(other))),
+            other => Err(format!(
+                "expected a string ({ftype} field), got {}",
+                show(other)
+            )),
         },
         "int" => match value.as_i64() {
             Some(i) if value.is_i64() || value.is_u64() => {
                 check_allowed(&i.to_string())?;
                 Ok(json!(i))
             }
-            _ => Err(format!("expected a whole number (int field), got {}", show(value))),
+            _ => Err(format!(
+                "expected a whole number (int field), got {}",
+                show(value)
+            )),
         },
         "bool" => match value {
             Json::Bool(b) => {
                 check_allowed(&b.to_string())?;
                 Ok(value.clone())
             }
-            other => Err(format!("expected true or false (bool field), got {}", show(other))),
+            other => Err(format!(
+                "expected true or false (bool field), got {}",
+                show(other)
+            )),
         },
         "duration" => {
             let secs = duration_seconds(value)?;
             if let Some(list) = allowed {
-                let ok = list.iter().any(|a| duration_seconds(&Json::String(a.clone())).ok() == Some(secs));
+                let ok = list
+                    .iter()
+                    .any(|a| duration_seconds(&Json::String(a.clone())).ok() == Some(secs));
                 if !ok {
                     return Err(format!(
                         "{} is not one of the allowed_values ({})",
                         show(value),
-                        list.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+                        list.iter()
+                            .map(|a| format!("\"{a}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 }
             }
@@ -467,7 +554,10 @@ fn typed(def: &PromptField, value: &Json) -> Result<Json, String> {
                 }
                 Ok(value.clone())
             }
-            other => Err(format!("expected a list of strings ({ftype} field), got {}", show(other))),
+            other => Err(format!(
+                "expected a list of strings ({ftype} field), got {}",
+                show(other)
+            )),
         },
         "int_list" => match value {
             Json::Array(items) if items.iter().all(|i| i.is_i64() || i.is_u64()) => {
@@ -476,7 +566,10 @@ fn typed(def: &PromptField, value: &Json) -> Result<Json, String> {
                 }
                 Ok(value.clone())
             }
-            other => Err(format!("expected a list of whole numbers (int_list field), got {}", show(other))),
+            other => Err(format!(
+                "expected a list of whole numbers (int_list field), got {}",
+                show(other)
+            )),
         },
         other => Err(format!("has type `{other}`, which symflow does not know")),
     }
@@ -496,18 +589,27 @@ pub fn duration_seconds(v: &Json) -> Result<i64, String> {
             let t = s.trim();
             let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
             let (num, unit) = t.split_at(split);
-            let n: i64 = num.parse().map_err(|_| format!("\"{s}\" is not a duration (like 30m, 1h, 1d)"))?;
+            let n: i64 = num
+                .parse()
+                .map_err(|_| format!("\"{s}\" is not a duration (like 30m, 1h, 1d)"))?;
             let mult = match unit {
                 "" | "s" => 1,
                 "m" => 60,
                 "h" => 3600,
                 "d" => 86_400,
                 "mo" => 30 * 86_400,
-                _ => return Err(format!("\"{s}\" has an unknown unit (use s, m, h, d or mo)")),
+                _ => {
+                    return Err(format!(
+                        "\"{s}\" has an unknown unit (use s, m, h, d or mo)"
+                    ))
+                }
             };
             Ok(n * mult)
         }
-        other => Err(format!("expected a duration like \"1h\" or a number of seconds, got {}", show(other))),
+        other => Err(format!(
+            "expected a duration like \"1h\" or a number of seconds, got {}",
+            show(other)
+        )),
     }
 }
 
@@ -544,26 +646,49 @@ mod tests {
         }
     }
 
-    fn given(v: Json) -> Vec<(String, Json)> {
-        v.as_object().expect("object").iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    fn given(v: &Json) -> Vec<(String, Json)> {
+        v.as_object()
+            .expect("object")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 
     #[test]
     fn converts_valid_fields() {
-        let out = check_fields(&cfg(), &given(json!({"reason": "x", "env": "prod", "count": 2, "length": "1h", "tags": ["a"]}))).expect("valid");
+        let out = check_fields(
+            &cfg(),
+            &given(
+                &json!({"reason": "x", "env": "prod", "count": 2, "length": "1h", "tags": ["a"]}),
+            ),
+        )
+        .expect("valid");
         assert_eq!(out["length"], json!(3600));
         assert_eq!(out["count"], json!(2));
     }
 
     #[test]
     fn reports_drift() {
-        let errs = check_fields(&cfg(), &given(json!({"reasn": "x", "env": "dev", "count": "2", "length": "2h", "tags": "a"}))).expect_err("drift");
+        let errs = check_fields(
+            &cfg(),
+            &given(&json!({"reasn": "x", "env": "dev", "count": "2", "length": "2h", "tags": "a"})),
+        )
+        .expect_err("drift");
         let all = errs.join("\n");
-        assert!(all.contains("`reasn` is not a prompt_field of sym_flow.approval"), "{all}");
+        assert!(
+            all.contains("`reasn` is not a prompt_field of sym_flow.approval"),
+            "{all}"
+        );
         assert!(all.contains("did you mean `reason`"), "{all}");
-        assert!(all.contains("\"dev\" is not one of the allowed_values"), "{all}");
+        assert!(
+            all.contains("\"dev\" is not one of the allowed_values"),
+            "{all}"
+        );
         assert!(all.contains("expected a whole number"), "{all}");
-        assert!(all.contains("\"2h\" is not one of the allowed_values"), "{all}");
+        assert!(
+            all.contains("\"2h\" is not one of the allowed_values"),
+            "{all}"
+        );
         assert!(all.contains("expected a list of strings"), "{all}");
         assert!(all.contains("required field `reason` is missing"), "{all}");
     }

@@ -15,7 +15,14 @@ use serde_json::Value as Json;
 use crate::source::{FileId, SourceMap, Span};
 
 /// Steps a run's `event` may name (those of `sym:approval` that tests support).
-pub const EVENTS: &[&str] = &["prompt", "request", "approve", "deny", "escalate", "deescalate"];
+pub const EVENTS: &[&str] = &[
+    "prompt",
+    "request",
+    "approve",
+    "deny",
+    "escalate",
+    "deescalate",
+];
 
 /// Outcomes `expect.outcome` may name.
 pub const OUTCOMES: &[&str] = &[
@@ -127,7 +134,11 @@ impl Ctx<'_> {
     fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
         Span::new(self.file, range.unwrap_or(0..0))
     }
-    fn err(&self, range: Option<std::ops::Range<usize>>, message: impl Into<String>) -> TestFileError {
+    fn err(
+        &self,
+        range: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> TestFileError {
         TestFileError {
             message: message.into(),
             span: self.span(range),
@@ -152,7 +163,7 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<TestFile, TestFileErro
     })?;
     let mut flow = None;
     let mut runs: Vec<RunSpec> = Vec::new();
-    for structure in body.iter() {
+    for structure in &body {
         match structure {
             Structure::Attribute(attr) => match attr.key.as_str() {
                 "flow" => {
@@ -164,7 +175,9 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<TestFile, TestFileErro
                 other => {
                     return Err(ctx.err(
                         attr.key.span(),
-                        format!("unknown top-level attribute `{other}` (expected `flow` or `run` blocks)"),
+                        format!(
+                        "unknown top-level attribute `{other}` (expected `flow` or `run` blocks)"
+                    ),
                     ))
                 }
             },
@@ -172,14 +185,20 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<TestFile, TestFileErro
                 if block.ident.as_str() != "run" {
                     return Err(ctx.err(
                         block.ident.span(),
-                        format!("unknown block `{}` (expected `run \"name\" {{ ... }}`)", block.ident.as_str()),
+                        format!(
+                            "unknown block `{}` (expected `run \"name\" {{ ... }}`)",
+                            block.ident.as_str()
+                        ),
                     ));
                 }
                 let run = parse_run(&ctx, block)?;
                 if let Some(prev) = runs.iter().find(|r| r.name == run.name) {
                     let lc = ctx_line(&ctx, prev.span);
                     return Err(TestFileError {
-                        message: format!("duplicate run `{}` (first defined on line {lc})", run.name),
+                        message: format!(
+                            "duplicate run `{}` (first defined on line {lc})",
+                            run.name
+                        ),
                         span: run.span,
                     });
                 }
@@ -191,7 +210,10 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<TestFile, TestFileErro
 }
 
 fn ctx_line(ctx: &Ctx<'_>, span: Span) -> usize {
-    ctx.text[..span.start.min(ctx.text.len())].matches('\n').count() + 1
+    ctx.text[..span.start.min(ctx.text.len())]
+        .matches('\n')
+        .count()
+        + 1
 }
 
 fn first_line(s: &str) -> &str {
@@ -237,7 +259,7 @@ fn parse_run(ctx: &Ctx<'_>, block: &Block) -> Result<RunSpec, TestFileError> {
     };
     let mut saw_event = false;
     let mut saw_expect = false;
-    for structure in block.body.iter() {
+    for structure in &block.body {
         match structure {
             Structure::Attribute(attr) => {
                 let key = attr.key.as_str();
@@ -253,13 +275,17 @@ fn parse_run(ctx: &Ctx<'_>, block: &Block) -> Result<RunSpec, TestFileError> {
                         let e = string(ctx, v, key)?;
                         if !EVENTS.contains(&e.as_str()) {
                             let hint = if e == "request_forward" || e == "request_expire" {
-                                " (request_forward and request_expire are not supported yet)".to_owned()
+                                " (request_forward and request_expire are not supported yet)"
+                                    .to_owned()
                             } else {
                                 did_you_mean(&e, EVENTS)
                             };
                             return Err(ctx.err(
                                 v.span(),
-                                format!("unknown event `{e}`: expected one of {}{hint}", EVENTS.join(", ")),
+                                format!(
+                                    "unknown event `{e}`: expected one of {}{hint}",
+                                    EVENTS.join(", ")
+                                ),
                             ));
                         }
                         run.event = e;
@@ -275,16 +301,22 @@ fn parse_run(ctx: &Ctx<'_>, block: &Block) -> Result<RunSpec, TestFileError> {
                     }
                     "fields" => {
                         let Expression::Object(obj) = v else {
-                            return Err(ctx.err(v.span(), "`fields` must be an object like { reason = \"...\" }"));
+                            return Err(ctx.err(
+                                v.span(),
+                                "`fields` must be an object like { reason = \"...\" }",
+                            ));
                         };
-                        for (k, val) in obj.iter() {
+                        for (k, val) in obj {
                             let (name, kspan) = object_key(ctx, k)?;
                             run.fields.push((name, literal(ctx, val.expr())?, kspan));
                         }
                     }
                     "vars" => {
                         let Json::Object(map) = literal(ctx, v)? else {
-                            return Err(ctx.err(v.span(), "`vars` must be an object like { channel = \"#x\" }"));
+                            return Err(ctx.err(
+                                v.span(),
+                                "`vars` must be an object like { channel = \"#x\" }",
+                            ));
                         };
                         for (k, val) in map {
                             let s = match val {
@@ -329,7 +361,9 @@ fn parse_run(ctx: &Ctx<'_>, block: &Block) -> Result<RunSpec, TestFileError> {
                 "mock" => run.mocks.push(parse_mock(ctx, inner)?),
                 "expect" => {
                     if saw_expect {
-                        return Err(ctx.err(inner.ident.span(), "a run has at most one `expect` block"));
+                        return Err(
+                            ctx.err(inner.ident.span(), "a run has at most one `expect` block")
+                        );
                     }
                     saw_expect = true;
                     run.expect = parse_expect(ctx, inner)?;
@@ -337,7 +371,10 @@ fn parse_run(ctx: &Ctx<'_>, block: &Block) -> Result<RunSpec, TestFileError> {
                 other => {
                     return Err(ctx.err(
                         inner.ident.span(),
-                        format!("unknown block `{other}` in run `{}` (expected `mock` or `expect`)", run.name),
+                        format!(
+                            "unknown block `{other}` in run `{}` (expected `mock` or `expect`)",
+                            run.name
+                        ),
                     ))
                 }
             },
@@ -345,7 +382,11 @@ fn parse_run(ctx: &Ctx<'_>, block: &Block) -> Result<RunSpec, TestFileError> {
     }
     if !saw_event {
         return Err(TestFileError {
-            message: format!("run `{}` has no `event` (one of {})", run.name, EVENTS.join(", ")),
+            message: format!(
+                "run `{}` has no `event` (one of {})",
+                run.name,
+                EVENTS.join(", ")
+            ),
             span: run.span,
         });
     }
@@ -381,9 +422,12 @@ fn parse_mock(ctx: &Ctx<'_>, block: &Block) -> Result<MockSpec, TestFileError> {
         raises: None,
     };
     let mut args = None;
-    for structure in block.body.iter() {
+    for structure in &block.body {
         let Structure::Attribute(attr) = structure else {
-            return Err(ctx.err(structure.span(), "a mock holds only `when`, `returns`, `raises` and `args`"));
+            return Err(ctx.err(
+                structure.span(),
+                "a mock holds only `when`, `returns`, `raises` and `args`",
+            ));
         };
         let v = &attr.value;
         match attr.key.as_str() {
@@ -425,19 +469,28 @@ fn parse_mock(ctx: &Ctx<'_>, block: &Block) -> Result<MockSpec, TestFileError> {
     }
     if mock.raises.is_some() && mock.returns.is_some() {
         return Err(TestFileError {
-            message: format!("mock `{}` has both `returns` and `raises`; pick one", mock.target),
+            message: format!(
+                "mock `{}` has both `returns` and `raises`; pick one",
+                mock.target
+            ),
             span,
         });
     }
     if mock.raises.is_none() && mock.returns.is_none() {
         return Err(TestFileError {
-            message: format!("mock `{}` needs `returns = ...` or `raises = \"ExceptionName: message\"`", mock.target),
+            message: format!(
+                "mock `{}` needs `returns = ...` or `raises = \"ExceptionName: message\"`",
+                mock.target
+            ),
             span,
         });
     }
     if !mock.target.contains('.') {
         return Err(TestFileError {
-            message: format!("mock `{}` must name `module.function`, like \"pagerduty.is_on_call\"", mock.target),
+            message: format!(
+                "mock `{}` must name `module.function`, like \"pagerduty.is_on_call\"",
+                mock.target
+            ),
             span,
         });
     }
@@ -446,7 +499,7 @@ fn parse_mock(ctx: &Ctx<'_>, block: &Block) -> Result<MockSpec, TestFileError> {
 
 fn parse_expect(ctx: &Ctx<'_>, block: &Block) -> Result<Expect, TestFileError> {
     let mut e = Expect::default();
-    for structure in block.body.iter() {
+    for structure in &block.body {
         let Structure::Attribute(attr) = structure else {
             return Err(ctx.err(structure.span(), "`expect` holds only attributes"));
         };
@@ -458,7 +511,11 @@ fn parse_expect(ctx: &Ctx<'_>, block: &Block) -> Result<Expect, TestFileError> {
                 if !OUTCOMES.contains(&o.as_str()) {
                     return Err(ctx.err(
                         v.span(),
-                        format!("unknown outcome `{o}`: expected one of {}{}", OUTCOMES.join(", "), did_you_mean(&o, OUTCOMES)),
+                        format!(
+                            "unknown outcome `{o}`: expected one of {}{}",
+                            OUTCOMES.join(", "),
+                            did_you_mean(&o, OUTCOMES)
+                        ),
                     ));
                 }
                 e.outcome = Some(o);
@@ -475,18 +532,27 @@ fn parse_expect(ctx: &Ctx<'_>, block: &Block) -> Result<Expect, TestFileError> {
             }
             "messages" => {
                 let Json::Array(items) = literal(ctx, v)? else {
-                    return Err(ctx.err(v.span(), "`messages` must be a list like [{ to = \"#x\", contains = \"approved\" }]"));
+                    return Err(ctx.err(
+                        v.span(),
+                        "`messages` must be a list like [{ to = \"#x\", contains = \"approved\" }]",
+                    ));
                 };
                 let mut out = Vec::new();
                 for item in items {
                     let Json::Object(mut m) = item else {
-                        return Err(ctx.err(v.span(), "each `messages` entry is an object with `to`, `contains` or `text`"));
+                        return Err(ctx.err(
+                            v.span(),
+                            "each `messages` entry is an object with `to`, `contains` or `text`",
+                        ));
                     };
                     let mut take = |k: &str| -> Result<Option<String>, TestFileError> {
                         match m.remove(k) {
                             None | Some(Json::Null) => Ok(None),
                             Some(Json::String(s)) => Ok(Some(s)),
-                            Some(_) => Err(ctx.err(v.span(), format!("`{k}` in a `messages` entry must be a string"))),
+                            Some(_) => Err(ctx.err(
+                                v.span(),
+                                format!("`{k}` in a `messages` entry must be a string"),
+                            )),
                         }
                     };
                     let entry = MessageExpect {
@@ -507,7 +573,9 @@ fn parse_expect(ctx: &Ctx<'_>, block: &Block) -> Result<Expect, TestFileError> {
                 };
                 if key == "permissions" {
                     for k in m.keys() {
-                        if !["webapp_view", "approve_deny", "allow_self_approval"].contains(&k.as_str()) {
+                        if !["webapp_view", "approve_deny", "allow_self_approval"]
+                            .contains(&k.as_str())
+                        {
                             return Err(ctx.err(v.span(), format!("unknown key `{k}` in `permissions` (expected webapp_view, approve_deny, allow_self_approval)")));
                         }
                     }
@@ -521,12 +589,20 @@ fn parse_expect(ctx: &Ctx<'_>, block: &Block) -> Result<Expect, TestFileError> {
             "error" => match literal(ctx, v)? {
                 Json::Null => e.error = Some(None),
                 Json::String(s) => e.error = Some(Some(s)),
-                _ => return Err(ctx.err(v.span(), "`error` is null or a substring of the expected exception")),
+                _ => {
+                    return Err(ctx.err(
+                        v.span(),
+                        "`error` is null or a substring of the expected exception",
+                    ))
+                }
             },
             other => {
                 return Err(ctx.err(
                     attr.key.span(),
-                    format!("unknown attribute `{other}` in expect{}", did_you_mean(other, EXPECT_KEYS)),
+                    format!(
+                        "unknown attribute `{other}` in expect{}",
+                        did_you_mean(other, EXPECT_KEYS)
+                    ),
                 ))
             }
         }
@@ -558,7 +634,10 @@ fn json_type(v: &Json) -> &'static str {
 fn string(ctx: &Ctx<'_>, v: &Expression, what: &str) -> Result<String, TestFileError> {
     match literal(ctx, v)? {
         Json::String(s) => Ok(s),
-        other => Err(ctx.err(v.span(), format!("`{what}` must be a string, not {}", json_type(&other)))),
+        other => Err(ctx.err(
+            v.span(),
+            format!("`{what}` must be a string, not {}", json_type(&other)),
+        )),
     }
 }
 
@@ -568,10 +647,22 @@ fn string_list(ctx: &Ctx<'_>, v: &Expression, what: &str) -> Result<Vec<String>,
             .into_iter()
             .map(|i| match i {
                 Json::String(s) => Ok(s),
-                other => Err(ctx.err(v.span(), format!("`{what}` must be a list of strings, found {}", json_type(&other)))),
+                other => Err(ctx.err(
+                    v.span(),
+                    format!(
+                        "`{what}` must be a list of strings, found {}",
+                        json_type(&other)
+                    ),
+                )),
             })
             .collect(),
-        other => Err(ctx.err(v.span(), format!("`{what}` must be a list of strings, not {}", json_type(&other)))),
+        other => Err(ctx.err(
+            v.span(),
+            format!(
+                "`{what}` must be a list of strings, not {}",
+                json_type(&other)
+            ),
+        )),
     }
 }
 
@@ -580,23 +671,50 @@ fn user(ctx: &Ctx<'_>, v: &Expression, what: &str) -> Result<Json, TestFileError
     match &u {
         Json::String(_) => Ok(serde_json::json!({ "email": u })),
         Json::Object(m) => {
-            const KEYS: &[&str] = &["email", "username", "role", "first_name", "last_name", "type", "identities", "id"];
+            const KEYS: &[&str] = &[
+                "email",
+                "username",
+                "role",
+                "first_name",
+                "last_name",
+                "type",
+                "identities",
+                "id",
+            ];
             for k in m.keys() {
                 if !KEYS.contains(&k.as_str()) {
-                    return Err(ctx.err(v.span(), format!("unknown key `{k}` in `{what}` (expected {})", KEYS.join(", "))));
+                    return Err(ctx.err(
+                        v.span(),
+                        format!(
+                            "unknown key `{k}` in `{what}` (expected {})",
+                            KEYS.join(", ")
+                        ),
+                    ));
                 }
             }
             if !m.contains_key("email") && !m.contains_key("username") {
-                return Err(ctx.err(v.span(), format!("`{what}` needs an `email` (or a `username`)")));
+                return Err(ctx.err(
+                    v.span(),
+                    format!("`{what}` needs an `email` (or a `username`)"),
+                ));
             }
             if let Some(role) = m.get("role") {
                 if !matches!(role.as_str(), Some("admin" | "member" | "guest")) {
-                    return Err(ctx.err(v.span(), format!("`{what}.role` must be \"admin\", \"member\" or \"guest\"")));
+                    return Err(ctx.err(
+                        v.span(),
+                        format!("`{what}.role` must be \"admin\", \"member\" or \"guest\""),
+                    ));
                 }
             }
             Ok(u)
         }
-        other => Err(ctx.err(v.span(), format!("`{what}` must be an email or an object like {{ email = \"...\" }}, not {}", json_type(other)))),
+        other => Err(ctx.err(
+            v.span(),
+            format!(
+                "`{what}` must be an email or an object like {{ email = \"...\" }}, not {}",
+                json_type(other)
+            ),
+        )),
     }
 }
 
@@ -620,7 +738,7 @@ fn literal(ctx: &Ctx<'_>, e: &Expression) -> Result<Json, TestFileError> {
         Expression::Array(a) => Json::Array(a.iter().map(|x| literal(ctx, x)).collect::<Result<_, _>>()?),
         Expression::Object(o) => {
             let mut m = serde_json::Map::new();
-            for (k, v) in o.iter() {
+            for (k, v) in o {
                 let (key, _) = object_key(ctx, k)?;
                 m.insert(key, literal(ctx, v.expr())?);
             }
@@ -700,11 +818,13 @@ fn heredoc_text(ctx: &Ctx<'_>, range: Option<std::ops::Range<usize>>) -> Option<
 /// A message saying what a duration looks like.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: use a number and a unit, like 2s, 500ms or 1m"))?;
+    let n: f64 = num.parse().map_err(|_| {
+        format!("`{text}` is not a duration: use a number and a unit, like 2s, 500ms or 1m")
+    })?;
     let secs = match unit.trim() {
         "ms" => n / 1000.0,
         "s" | "" => n,
@@ -724,7 +844,11 @@ mod tests {
 
     fn parse_text(text: &str) -> Result<TestFile, (String, usize, usize)> {
         let mut sources = SourceMap::new();
-        let id = sources.add(SourceFile::new("t.symtest.hcl".into(), "t.symtest.hcl".into(), text.to_owned()));
+        let id = sources.add(SourceFile::new(
+            "t.symtest.hcl".into(),
+            "t.symtest.hcl".into(),
+            text.to_owned(),
+        ));
         parse(&sources, id).map_err(|e| {
             let lc = sources.get(id).line_col(e.span.start);
             (e.message, lc.line, lc.column)
@@ -768,27 +892,36 @@ run "a" {
         assert_eq!(r.vars.get("on").map(String::as_str), Some("true"));
         assert_eq!(r.timeout, Some(Duration::from_millis(500)));
         assert_eq!(r.mocks.len(), 2);
-        assert_eq!(r.mocks[1].raises.as_ref().map(|x| x.class.as_str()), Some("OktaError"));
+        assert_eq!(
+            r.mocks[1].raises.as_ref().map(|x| x.class.as_str()),
+            Some("OktaError")
+        );
         assert_eq!(r.expect.error, Some(None));
         assert_eq!(r.actor, Some(serde_json::json!({"email": "b@x.io"})));
     }
 
     #[test]
     fn errors_carry_line_and_column() {
-        let (msg, line, col) = parse_text("run \"a\" {\n  event = \"aprove\"\n}\n").expect_err("bad event");
+        let (msg, line, col) =
+            parse_text("run \"a\" {\n  event = \"aprove\"\n}\n").expect_err("bad event");
         assert!(msg.contains("did you mean `approve`"), "{msg}");
         assert_eq!((line, col), (2, 11));
-        let (msg, line, _) = parse_text("run \"a\" {\n  event = \"request\"\n  expect { outcom = \"none\" }\n}\n").expect_err("bad key");
+        let (msg, line, _) =
+            parse_text("run \"a\" {\n  event = \"request\"\n  expect { outcom = \"none\" }\n}\n")
+                .expect_err("bad key");
         assert!(msg.contains("did you mean `outcome`"), "{msg}");
         assert_eq!(line, 3);
         let (msg, line, _) = parse_text("run \"a\" {\n  event = \n}\n").expect_err("syntax");
         assert!(msg.starts_with("syntax error"), "{msg}");
         assert!(line >= 2);
-        let (msg, ..) = parse_text("run \"a\" {\n  event = \"request\"\n  fields = { a = \"${x}\" }\n}\n").expect_err("interp");
+        let (msg, ..) =
+            parse_text("run \"a\" {\n  event = \"request\"\n  fields = { a = \"${x}\" }\n}\n")
+                .expect_err("interp");
         assert!(msg.contains("interpolation"), "{msg}");
         let (msg, ..) = parse_text("run \"a\" {}\n").expect_err("no event");
         assert!(msg.contains("has no `event`"), "{msg}");
-        let (msg, ..) = parse_text("run \"a\" {\n event = \"request\"\n mock \"x.y\" {}\n}\n").expect_err("empty mock");
+        let (msg, ..) = parse_text("run \"a\" {\n event = \"request\"\n mock \"x.y\" {}\n}\n")
+            .expect_err("empty mock");
         assert!(msg.contains("needs `returns"), "{msg}");
     }
 

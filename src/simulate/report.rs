@@ -27,7 +27,10 @@ pub struct TestResult {
 }
 
 fn counts(results: &[TestResult]) -> (usize, usize) {
-    let passed = results.iter().filter(|r| r.status == Status::Passed).count();
+    let passed = results
+        .iter()
+        .filter(|r| r.status == Status::Passed)
+        .count();
     (passed, results.len() - passed)
 }
 
@@ -48,7 +51,10 @@ pub fn human(out: &mut dyn Write, results: &[TestResult], styles: Styles) -> io:
             writeln!(out, "  {} {w}", styles.yellow("warning:"))?;
         }
     }
-    let failed: Vec<&TestResult> = results.iter().filter(|r| r.status == Status::Failed).collect();
+    let failed: Vec<&TestResult> = results
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .collect();
     if !failed.is_empty() {
         writeln!(out)?;
         writeln!(out, "failures:")?;
@@ -125,7 +131,11 @@ fn xml(s: &str) -> String {
 pub fn junit(out: &mut dyn Write, results: &[TestResult]) -> io::Result<()> {
     let (_, failed) = counts(results);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="symflow test" tests="{}" failures="{failed}">"#, results.len())?;
+    writeln!(
+        out,
+        r#"<testsuites name="symflow test" tests="{}" failures="{failed}">"#,
+        results.len()
+    )?;
     let mut files: Vec<&str> = Vec::new();
     for r in results {
         if !files.contains(&r.file.as_str()) {
@@ -135,20 +145,39 @@ pub fn junit(out: &mut dyn Write, results: &[TestResult]) -> io::Result<()> {
     for file in files {
         let suite: Vec<&TestResult> = results.iter().filter(|r| r.file == file).collect();
         let f = suite.iter().filter(|r| r.status == Status::Failed).count();
-        writeln!(out, r#"  <testsuite name="{}" tests="{}" failures="{f}">"#, xml(file), suite.len())?;
+        writeln!(
+            out,
+            r#"  <testsuite name="{}" tests="{}" failures="{f}">"#,
+            xml(file),
+            suite.len()
+        )?;
         for r in suite {
-            let open = format!(r#"    <testcase name="{}" classname="{}" file="{}" line="{}""#, xml(&r.name), xml(file), xml(file), r.line);
+            let open = format!(
+                r#"    <testcase name="{}" classname="{}" file="{}" line="{}""#,
+                xml(&r.name),
+                xml(file),
+                xml(file),
+                r.line
+            );
             let extra = if r.warnings.is_empty() {
                 String::new()
             } else {
-                format!("      <system-out>{}</system-out>\n", xml(&r.warnings.join("\n")))
+                format!(
+                    "      <system-out>{}</system-out>\n",
+                    xml(&r.warnings.join("\n"))
+                )
             };
             match (&r.status, &r.message) {
                 (Status::Failed, m) => {
                     let m = m.as_deref().unwrap_or("failed");
                     let first = m.lines().next().unwrap_or(m);
                     writeln!(out, "{open}>")?;
-                    writeln!(out, r#"      <failure message="{}">{}</failure>"#, xml(first), xml(m))?;
+                    writeln!(
+                        out,
+                        r#"      <failure message="{}">{}</failure>"#,
+                        xml(first),
+                        xml(m)
+                    )?;
                     write!(out, "{extra}")?;
                     writeln!(out, "    </testcase>")?;
                 }
