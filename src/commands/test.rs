@@ -70,9 +70,14 @@ pub fn run(args: &TestArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     }
     let files = simulate::discover(&args.dir);
     if files.is_empty() {
+        let where_ = if args.dir == Path::new(".") {
+            Path::new("tests").to_path_buf()
+        } else {
+            args.dir.join("tests")
+        };
         return Err(UserError::new(format!(
-            "no test files in {}",
-            Path::new(&args.dir).join("tests").display()
+            "no test files (*.symtest.hcl) in {}",
+            where_.display()
         ))
         .hint("add tests/<flow>.symtest.hcl (see the `symflow test` section of the README, or run `symflow init`)")
         .into());

@@ -397,10 +397,12 @@ fn implementation(module: &Module, sources: &SourceMap, flow: &Entity) -> Implem
 ///
 /// # Errors
 /// One message per problem: an undeclared field, a wrong type, a value
-/// outside `allowed_values`, a missing required field.
+/// outside `allowed_values`, a missing required field (unless `require`
+/// is false: a prompt happens before the form is filled).
 pub fn check_fields(
     cfg: &FlowConfig,
     given: &[(String, Json)],
+    require: bool,
 ) -> Result<serde_json::Map<String, Json>, Vec<String>> {
     let mut out = serde_json::Map::new();
     let mut problems = Vec::new();
@@ -456,7 +458,7 @@ pub fn check_fields(
                 continue;
             }
         }
-        if def.required && def.visible && !def.prefetch {
+        if require && def.required && def.visible && !def.prefetch {
             problems.push(format!(
                 "required field `{}` is missing (prompt_field of {})",
                 def.name, cfg.address
@@ -661,6 +663,7 @@ mod tests {
             &given(
                 &json!({"reason": "x", "env": "prod", "count": 2, "length": "1h", "tags": ["a"]}),
             ),
+            true,
         )
         .expect("valid");
         assert_eq!(out["length"], json!(3600));
@@ -672,6 +675,7 @@ mod tests {
         let errs = check_fields(
             &cfg(),
             &given(&json!({"reasn": "x", "env": "dev", "count": "2", "length": "2h", "tags": "a"})),
+            true,
         )
         .expect_err("drift");
         let all = errs.join("\n");

@@ -153,7 +153,16 @@ pub fn run_suite(
                 };
                 result.status = Status::Failed;
                 result.message = Some(match wanted {
-                    Some(name) => format!("flow `{name}` does not exist in the module (sym_flow names: {listed})"),
+                    Some(name) => {
+                        let close = names
+                            .iter()
+                            .map(|n| (strsim::jaro_winkler(&name.to_lowercase(), &n.to_lowercase()), n))
+                            .filter(|(s, _)| *s > 0.8)
+                            .max_by(|a, b| a.0.total_cmp(&b.0))
+                            .map(|(_, n)| format!("; did you mean `{n}`?"))
+                            .unwrap_or_default();
+                        format!("flow `{name}` does not exist in the module (sym_flow names: {listed}){close}")
+                    }
                     None => format!("no `flow` is set and the module has {} flows ({listed}): add `flow = \"<name>\"`", names.len()),
                 });
                 pending.push(Pending {
@@ -193,7 +202,7 @@ pub fn run_suite(
                 .iter()
                 .map(|(k, v, _)| (k.clone(), v.clone()))
                 .collect();
-            let fields = match flow::check_fields(cfg, &given) {
+            let fields = match flow::check_fields(cfg, &given, run.event != "prompt") {
                 Ok(f) => f,
                 Err(problems) => {
                     result.status = Status::Failed;
@@ -302,7 +311,9 @@ fn finish(result: &mut TestResult, expect: &model::Expect, answer: &Json, timeou
     }
     if let Some(Json::Array(unused)) = answer.get("unused_mocks") {
         for u in unused.iter().filter_map(Json::as_str) {
-            result.warnings.push(format!("mock `{u}` was never called"));
+            result
+                .warnings
+                .push(format!("mock `{u}` never matched a call"));
         }
     }
     let status = answer

@@ -32,6 +32,10 @@ KNOWN_OBJECT_MOCKS = {
 class SimError(Exception):
     """The flow broke a rule of the runtime (e.g. a reducer returned the wrong type)."""
 
+    def __init__(self, message, fn=None):
+        super().__init__(message)
+        self.fn = fn
+
 
 class TemplateAction:
     """What `ApprovalTemplate.<step>(...)` returns: a request to fire a step."""
@@ -549,6 +553,7 @@ class Sim:
         self.step_outputs, self.actors, self.contexts = {}, {}, {}
         self.outcome, self.current, self.request_sent = None, None, False
         self.request_destinations, self.recursed, self.legacy_allow_self = [], set(), None
+        self.last_fn = None
         self.requester = make_user(spec.get("user") or {"email": "requester@example.com"})
         self.actor = make_user(spec.get("actor") or {"email": "approver@example.com"})
         self.approver = None
@@ -625,7 +630,7 @@ class Sim:
             result = on(SimEvent(self, step, actor))
             if result is not None:
                 if not isinstance(result, TemplateAction):
-                    raise SimError("on_%s returned %r; a hook returns an ApprovalTemplate action or None" % (step, result))
+                    raise SimError("on_%s returned %r; a hook returns an ApprovalTemplate action or None" % (step, result), on)
                 if self.outcome is None:
                     self.outcome = result.step
                 if result.step == "ignore":
@@ -682,6 +687,7 @@ class Sim:
     def reduce(self, name, event):
         fn = REGISTRY["reducer"].get(name)
         self.reducers.append(name)
+        self.last_fn = fn
         return fn(event)
 
     def default_prompt(self, actor):
@@ -691,7 +697,7 @@ class Sim:
             self.reducers.append("prefetch:" + field)
             options = fn(SimEvent(self, "prompt", actor))
             if not isinstance(options, (list, tuple)) or not all(isinstance(o, _FO) for o in options):
-                raise SimError("the prefetch reducer for %r returned %r; it must return a list of FieldOption" % (field, options))
+                raise SimError("the prefetch reducer for %r returned %r; it must return a list of FieldOption" % (field, options), fn)
             self.options[field] = [jsonable(o.value) for o in options]
 
     def default_request(self, actor):
@@ -704,12 +710,12 @@ class Sim:
         if "get_permissions" in reducers:
             perm = self.reduce("get_permissions", event)
             if not isinstance(perm, RequestPermission):
-                raise SimError("get_permissions returned %r; it must return a RequestPermission" % (perm,))
+                raise SimError("get_permissions returned %r; it must return a RequestPermission" % (perm,), self.last_fn)
             self.permissions = perm
             if "get_request_notifications" in reducers:
                 notes = self.reduce("get_request_notifications", event)
                 if not isinstance(notes, (list, tuple)) or not all(isinstance(n, Notification) for n in notes):
-                    raise SimError("get_request_notifications returned %r; it must return a list of Notification" % (notes,))
+                    raise SimError("get_request_notifications returned %r; it must return a list of Notification" % (notes,), self.last_fn)
                 for i, n in enumerate(notes):
                     for d in n.destinations:
                         self.notifications.append(render(d))
@@ -726,7 +732,7 @@ class Sim:
             elif isinstance(dest, (list, tuple)) and all(isinstance(d, RequestDestination) for d in dest):
                 items = list(dest)
             else:
-                raise SimError("get_approvers returned %r; it must return a RequestDestination or a fallback" % (dest,))
+                raise SimError("get_approvers returned %r; it must return a RequestDestination or a fallback" % (dest,), self.last_fn)
             self.legacy_allow_self = bool(getattr(dest, "allow_self", False) or any(d.allow_self for d in items))
             for i, d in enumerate(items):
                 self.notifications.append(render(d))
@@ -838,6 +844,10 @@ def error_info(exc, filename):
         location = "%s:%d" % (filename, frames[-1].lineno)
     elif isinstance(exc, SyntaxError) and exc.filename == filename:
         location = "%s:%d" % (filename, exc.lineno or 0)
+    elif isinstance(exc, SimError) and getattr(getattr(exc.fn, "_symflow_fn", exc.fn), "__code__", None) is not None:
+        code = getattr(exc.fn, "_symflow_fn", exc.fn).__code__
+        if code.co_filename == filename:
+            location = "%s:%d" % (filename, code.co_firstlineno)
     lines = []
     if frames:
         lines.append("Traceback (most recent call last):\n")

@@ -25,6 +25,7 @@ def prefetch(field_name: str):
         def wrapper(*args, **kwargs) -> List[FieldOption]:
             return fn(*args, **kwargs)
 
+        wrapper._symflow_fn = fn
         _sim.register("prefetch", field_name, wrapper)
         return wrapper
 
