@@ -31,7 +31,7 @@ import sym.sdk.integrations.store  # noqa: E402,F401
 import sym.sdk.utils  # noqa: E402,F401
 import sym.sdk.strategy  # noqa: E402,F401
 import sym.sdk.forms  # noqa: E402,F401
-from sym.sdk import _sim  # noqa: E402
+from sym.sdk import _runtime  # noqa: E402
 
 IMPLS = {}
 
@@ -43,7 +43,7 @@ def _load_impl(msg):
     try:
         IMPLS[msg["key"]] = (compile(source, filename, "exec"), filename, None)
     except SyntaxError as exc:
-        IMPLS[msg["key"]] = (None, filename, _sim.error_info(exc, filename))
+        IMPLS[msg["key"]] = (None, filename, _runtime.error_info(exc, filename))
 
 
 def _child(msg):
@@ -56,7 +56,7 @@ def _child(msg):
     code, filename, error = IMPLS[msg["impl"]]
     if error is not None:
         return {"id": msg.get("id"), "status": "error", "error": error}
-    result = _sim.run_test(msg, code, filename)
+    result = _runtime.run_test(msg, code, filename)
     result["stdout"] = captured.getvalue()[-4000:]
     return result
 

@@ -25,6 +25,13 @@ pub const FILES: &[(&str, &str)] = &[
         )),
     ),
     (
+        "sym/sdk/_runtime.py",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/python/sym/sdk/_runtime.py"
+        )),
+    ),
+    (
         "sym/sdk/_sim.py",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -400,6 +407,13 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/python/sym/sdk/templates/approval.py"
+        )),
+    ),
+    (
+        "sym/sdk/templates/step.py",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/python/sym/sdk/templates/step.py"
         )),
     ),
     (

@@ -26,7 +26,7 @@ class ValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
-class _Invalid(Exception):
+class _Invalid(ValueError):
     pass
 
 

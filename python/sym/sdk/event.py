@@ -2,14 +2,12 @@
 
 from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import Any, Dict, Optional
 
+from .flow import Flow, Run
 from .resource import SRN, SymResource
+from .templates import Template
 from .user import User
-
-if TYPE_CHECKING:
-    from .flow import Flow, Run
-    from .templates import Template
 
 
 class Payload(SymResource):
@@ -74,17 +72,17 @@ class Event(SymResource, ABC):
 
     @property
     @abstractmethod
-    def template(self) -> "Template":
+    def template(self) -> Template:
         """The flow's template."""
 
     @property
     @abstractmethod
-    def flow(self) -> "Flow":
+    def flow(self) -> Flow:
         """The flow."""
 
     @property
     @abstractmethod
-    def run(self) -> "Run":
+    def run(self) -> Run:
         """The run this event belongs to."""
 
     @property

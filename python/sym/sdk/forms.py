@@ -4,7 +4,7 @@ from collections import OrderedDict
 from enum import Enum
 from typing import Any, Dict, List, Optional
 
-from . import _model as m
+from . import _model as _m
 
 
 class FieldType(str, Enum):
@@ -20,28 +20,32 @@ class FieldType(str, Enum):
 
 def _option_value(v):
     if v is None:
-        m.fail("value must not be None")
+        _m.fail("value must not be None")
     if len(str(v)) > 55:
-        m.fail("value must be at most 55 characters")
+        _m.fail("value must be at most 55 characters")
     return v
 
 
-class FieldOption(m.Model):
+class FieldOption(_m.Model):
     """One option of a dropdown field."""
 
     _own_fields = {
-        "value": m.F(_option_value),
-        "label": m.F(m.max_len(m.v_str, 55)),
+        "value": _m.F(lambda v: FieldOption.validate_value_length(v)),
+        "label": _m.F(_m.max_len(_m.v_str, 55)),
     }
 
     value: Any
     label: str
 
+    @classmethod
+    def validate_value_length(cls, value):
+        return _option_value(value)
 
-class SlackUserSelection(m.Model):
+
+class SlackUserSelection(_m.Model):
     _own_fields = {
-        "user_id": m.F(m.v_str, immutable=True),
-        "username": m.F(m.optional(m.v_str), None, immutable=True),
+        "user_id": _m.F(_m.v_str, immutable=True),
+        "username": _m.F(_m.optional(_m.v_str), None, immutable=True),
     }
     _validate_assignment = True
 
@@ -49,16 +53,16 @@ class SlackUserSelection(m.Model):
     username: Optional[str]
 
 
-class PromptField(m.Model):
+class PromptField(_m.Model):
     _own_fields = {
-        "name": m.F(m.v_str, immutable=True),
-        "type": m.F(m.enum_of(FieldType), immutable=True),
-        "value": m.F(m.v_any, None),
-        "label": m.F(m.optional(m.v_str), None),
-        "required": m.F(m.v_bool, True),
-        "current_allowed_values": m.F(m.list_of(m.model_of(FieldOption)), []),
-        "original_allowed_values": m.F(m.list_of(m.model_of(FieldOption)), [], immutable=True),
-        "visible": m.F(m.v_bool, True),
+        "name": _m.F(_m.v_str, immutable=True),
+        "type": _m.F(_m.enum_of(FieldType), immutable=True),
+        "value": _m.F(_m.v_any, None),
+        "label": _m.F(_m.optional(_m.v_str), None),
+        "required": _m.F(_m.v_bool, True),
+        "current_allowed_values": _m.F(_m.list_of(_m.model_of(FieldOption)), []),
+        "original_allowed_values": _m.F(_m.list_of(_m.model_of(FieldOption)), [], immutable=True),
+        "visible": _m.F(_m.v_bool, True),
     }
     _validate_assignment = True
 
@@ -73,25 +77,27 @@ class PromptField(m.Model):
 
 
 def _fields_dict(v):
+    if isinstance(v, (list, tuple)):
+        return [_m.model_of(PromptField)(f) for f in v]
     if not isinstance(v, dict):
-        m.fail("value is not a valid dict")
+        _m.fail("value is not a valid dict")
     out = OrderedDict()
     for key, field in v.items():
-        out[m.v_str(key)] = m.model_of(PromptField)(field)
+        out[_m.v_str(key)] = _m.model_of(PromptField)(field)
     return out
 
 
 def _str_dict(v):
     if not isinstance(v, dict):
-        m.fail("value is not a valid dict")
-    return {m.v_str(k): m.v_str(x) for k, x in v.items()}
+        _m.fail("value is not a valid dict")
+    return {_m.v_str(k): _m.v_str(x) for k, x in v.items()}
 
 
-class SymPromptForm(m.Model):
+class SymPromptForm(_m.Model):
     _own_fields = {
-        "fields": m.F(_fields_dict),
-        "flow_vars": m.F(_str_dict, {}),
-        "additional_header_text": m.F(m.optional(m.v_str), None),
+        "fields": _m.F(_fields_dict),
+        "flow_vars": _m.F(_str_dict, {}),
+        "additional_header_text": _m.F(_m.optional(_m.v_str), None),
     }
 
     fields: "OrderedDict[str, PromptField]"

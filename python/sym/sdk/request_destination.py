@@ -2,15 +2,15 @@
 
 from typing import List, Optional
 
-from . import _model as m
+from . import _model as _m
 
 
-class RequestDestination(m.Model):
+class RequestDestination(_m.Model):
     """A place a request can be sent to."""
 
     _own_fields = {
-        "allow_self": m.F(m.v_bool, False),
-        "timeout": m.F(m.optional(m.v_int), None),
+        "allow_self": _m.F(_m.v_bool, False),
+        "timeout": _m.F(_m.optional(_m.v_int), None),
     }
 
     allow_self: bool
@@ -38,35 +38,47 @@ class SlackRequestDestination(RequestDestination):
 
 def _nonempty(prefixes=None, what="value"):
     def check(v):
-        v = m.v_str(v).strip()
+        v = _m.v_str(v).strip()
         if not v:
-            m.fail("%s must not be empty" % what)
+            _m.fail("%s must not be empty" % what)
         if prefixes and v[0] not in prefixes:
-            m.fail("%s must start with one of %s" % (what, ", ".join(prefixes)))
+            _m.fail("%s must start with one of %s" % (what, ", ".join(prefixes)))
         return v
 
     return check
 
 
 class SlackChannelID(SlackRequestDestination):
-    _own_fields = {"channel_id": m.F(_nonempty("CDG", "a Slack channel ID"))}
+    _own_fields = {"channel_id": _m.F(lambda v: SlackChannelID.validate_channel_id_format(v))}
     channel_id: str
+
+    @classmethod
+    def validate_channel_id_format(cls, value):
+        return _nonempty("CDG", "a Slack channel ID")(value)
 
     def __str__(self):
         return "SlackChannelID '%s'" % self.channel_id
 
 
 class SlackChannelName(SlackRequestDestination):
-    _own_fields = {"channel_name": m.F(_nonempty(None, "a Slack channel name"))}
+    _own_fields = {"channel_name": _m.F(lambda v: SlackChannelName.validate_channel_name_format(v))}
     channel_name: str
+
+    @classmethod
+    def validate_channel_name_format(cls, value):
+        return _nonempty(None, "a Slack channel name")(value)
 
     def __str__(self):
         return "SlackChannelName '%s'" % self.channel_name
 
 
 class SlackUser(SlackRequestDestination):
-    _own_fields = {"user_id": m.F(_nonempty("UW", "a Slack user ID"))}
+    _own_fields = {"user_id": _m.F(lambda v: SlackUser.validate_user_id_format(v))}
     user_id: str
+
+    @classmethod
+    def validate_user_id_format(cls, value):
+        return _nonempty("UW", "a Slack user ID")(value)
 
     def mention(self) -> str:
         return "<@%s>" % self.user_id
@@ -76,20 +88,20 @@ class SlackUser(SlackRequestDestination):
 
 
 class SlackUserGroup(SlackRequestDestination):
-    _own_fields = {"users": m.F(m.list_of(m.model_of(SlackUser), 1, 7))}
+    _own_fields = {"users": _m.F(_m.list_of(_m.model_of(SlackUser), 1, 7))}
     users: List[SlackUser]
 
     def __str__(self):
         return "SlackUserGroup '%s'" % ",".join(u.user_id for u in self.users)
 
 
-class RequestDestinationFallback(m.Model):
+class RequestDestinationFallback(_m.Model):
     """Destinations tried in order (for `get_approvers`)."""
 
     _own_fields = {
-        "destinations": m.F(m.list_of(m.model_of(RequestDestination))),
-        "continue_on_delivery_failure": m.F(m.v_bool, True),
-        "continue_on_timeout": m.F(m.v_bool, False),
+        "destinations": _m.F(_m.list_of(_m.model_of(RequestDestination))),
+        "continue_on_delivery_failure": _m.F(_m.v_bool, True),
+        "continue_on_timeout": _m.F(_m.v_bool, False),
     }
 
     destinations: List[RequestDestination]
@@ -97,13 +109,13 @@ class RequestDestinationFallback(m.Model):
     continue_on_timeout: bool
 
 
-class RequestForwardContext(m.Model):
+class RequestForwardContext(_m.Model):
     """Passed to request_forward hooks: where the request was and goes next."""
 
     _own_fields = {
-        "all_request_destinations": m.F(m.list_of(m.model_of(RequestDestination))),
-        "current_destination_index": m.F(m.v_int),
-        "next_destination_index": m.F(m.optional(m.v_int)),
+        "all_request_destinations": _m.F(_m.list_of(_m.model_of(RequestDestination))),
+        "current_destination_index": _m.F(_m.v_int),
+        "next_destination_index": _m.F(_m.optional(_m.v_int)),
     }
 
     all_request_destinations: List[RequestDestination]

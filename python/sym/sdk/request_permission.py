@@ -4,7 +4,7 @@ from enum import Enum
 from typing import List, Union
 from uuid import UUID
 
-from . import _model as m
+from . import _model as _m
 
 
 class PermissionLevel(str, Enum):
@@ -16,31 +16,35 @@ class PermissionLevel(str, Enum):
 def _permission(v):
     if isinstance(v, (list, tuple, set, frozenset)):
         if len(v) == 0:
-            m.fail("must not be empty")
+            _m.fail("must not be empty")
         out = []
         for item in v:
             try:
-                out.append(m.v_uuid(item))
-            except m._Invalid:
-                m.fail("a list must contain user IDs (UUIDs); use user_ids() to turn users into IDs")
+                out.append(_m.v_uuid(item))
+            except _m._Invalid:
+                _m.fail("a list must contain user IDs (UUIDs); use user_ids() to turn users into IDs")
         return out
     if v is None or v == "":
-        m.fail("must not be empty")
+        _m.fail("must not be empty")
     try:
         return PermissionLevel(v)
     except ValueError:
-        m.fail("must be a PermissionLevel or a list of user IDs")
+        _m.fail("must be a PermissionLevel or a list of user IDs")
 
 
-class RequestPermission(m.Model):
+class RequestPermission(_m.Model):
     """Who may view the request in the web app and who may approve or deny it."""
 
     _own_fields = {
-        "webapp_view": m.F(_permission),
-        "approve_deny": m.F(_permission),
-        "allow_self_approval": m.F(m.v_bool, False),
+        "webapp_view": _m.F(lambda v: RequestPermission.validate_list_of_uuids(v)),
+        "approve_deny": _m.F(lambda v: RequestPermission.validate_list_of_uuids(v)),
+        "allow_self_approval": _m.F(_m.v_bool, False),
     }
 
     webapp_view: Union[PermissionLevel, List[UUID]]
     approve_deny: Union[PermissionLevel, List[UUID]]
     allow_self_approval: bool
+
+    @classmethod
+    def validate_list_of_uuids(cls, value):
+        return _permission(value)

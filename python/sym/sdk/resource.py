@@ -21,13 +21,17 @@ _DOCS = "https://docs.symops.com/docs/sym-resource-names"
 
 
 class InvalidSRNError(SymSDKError):
-    def __init__(self, srn: str, hint: str = "SRNs look like <ORG>:<MODEL>[:<TYPE>]:<SLUG>:<VERSION>[:<IDENTIFIER>]"):
-        super().__init__("Invalid SRN: %s" % srn, hint, _DOCS)
+    def __init__(self, srn: str, hint: str = None):
+        super().__init__(
+            "Invalid SRN: %s" % srn,
+            hint or "SRNs look like <ORG>:<MODEL>[:<TYPE>]:<SLUG>:<VERSION>[:<IDENTIFIER>]",
+            _DOCS,
+        )
 
 
 class InvalidSlugError(InvalidSRNError):
-    def __init__(self, srn: str, slug: str):
-        super().__init__(srn, "the component %r may only contain letters, digits, '-' and '_'" % slug)
+    def __init__(self, srn: str, component: str, value: str):
+        super().__init__(srn, "the %s %r may only contain letters, digits, '-' and '_'" % (component, value))
 
 
 class MissingComponentError(InvalidSRNError):
@@ -36,8 +40,8 @@ class MissingComponentError(InvalidSRNError):
 
 
 class InvalidVersionError(InvalidSRNError):
-    def __init__(self, srn: str, version: str):
-        super().__init__(srn, "the version %r must be 'latest' or like 1.0.0" % version)
+    def __init__(self, srn: str, component: str, value: str):
+        super().__init__(srn, "the %s %r must be 'latest' or like 1.0.0" % (component, value))
 
 
 class TrailingSeparatorError(InvalidSRNError):
@@ -46,9 +50,22 @@ class TrailingSeparatorError(InvalidSRNError):
 
 
 class MultipleErrors(InvalidSRNError):
-    def __init__(self, srn: str, errors):
-        self.errors = list(errors)
-        super().__init__(srn, "; ".join(e.hint for e in self.errors))
+    """Collects several problems with one SRN."""
+
+    def __init__(self, srn: str):
+        self.srn = srn
+        self.errors = []
+        super().__init__(srn)
+
+    def add(self, exc):
+        self.errors.append(exc)
+
+    def check(self):
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            self.hint = "; ".join(e.hint for e in self.errors)
+            raise self
 
 
 class SRN:
@@ -75,17 +92,17 @@ class SRN:
             if value is None or value == "":
                 errors.append(MissingComponentError(raw, name))
             elif not _COMPONENT.match(str(value)):
-                errors.append(InvalidSlugError(raw, str(value)))
+                errors.append(InvalidSlugError(raw, name, str(value)))
         if self._version is None or self._version == "":
             errors.append(MissingComponentError(raw, "version"))
         elif not _VERSION.match(str(self._version)):
-            errors.append(InvalidVersionError(raw, str(self._version)))
+            errors.append(InvalidVersionError(raw, "version", str(self._version)))
         if self.requires_type(self._model or "") and not self._type:
             errors.append(MissingComponentError(raw, "type"))
-        if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            raise MultipleErrors(raw, errors)
+        collected = MultipleErrors(raw)
+        for e in errors:
+            collected.add(e)
+        collected.check()
 
     @classmethod
     def requires_type(cls, model: str) -> bool:
@@ -108,8 +125,6 @@ class SRN:
             typ, slug, version, ident = rest[0], rest[1], rest[2], rest[3:]
         else:
             typ, slug, version, ident = None, rest[0], rest[1], rest[2:]
-        if len(ident) > 1:
-            raise InvalidSRNError(raw, "too many components")
         return cls(org, model, typ, slug, version, ident[0] if ident else None)
 
     @property

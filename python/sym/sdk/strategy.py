@@ -3,7 +3,7 @@
 from typing import Dict, List, Optional
 from uuid import UUID
 
-from . import _model as m
+from . import _model as _m
 from .resource import SRN
 from .strategies import Integration
 from .target import AccessTarget
@@ -15,25 +15,25 @@ def _srn(v):
     try:
         return SRN.parse(v)
     except Exception:  # noqa: BLE001
-        m.fail("value is not a valid SRN")
+        _m.fail("value is not a valid SRN")
 
 
 def _str_dict(v):
     if not isinstance(v, dict):
-        m.fail("value is not a valid dict")
-    return {m.v_str(k): m.v_str(x) for k, x in v.items()}
+        _m.fail("value is not a valid dict")
+    return {_m.v_str(k): _m.v_str(x) for k, x in v.items()}
 
 
-class Strategy(m.Model):
+class Strategy(_m.Model):
     _own_fields = {
-        "id": m.F(m.v_uuid),
-        "type": m.F(m.v_str),
-        "name": m.F(m.v_str),
-        "label": m.F(m.optional(m.v_str), None),
-        "integration": m.F(m.instance_of(Integration)),
-        "targets": m.F(m.list_of(m.instance_of(AccessTarget)), []),
-        "settings": m.F(_str_dict),
-        "srn": m.F(_srn),
+        "id": _m.F(_m.v_uuid),
+        "type": _m.F(_m.v_str),
+        "name": _m.F(_m.v_str),
+        "label": _m.F(_m.optional(_m.v_str), None),
+        "integration": _m.F(_m.instance_of(Integration)),
+        "targets": _m.F(_m.list_of(_m.instance_of(AccessTarget)), []),
+        "settings": _m.F(_str_dict),
+        "srn": _m.F(_srn),
     }
 
     id: UUID

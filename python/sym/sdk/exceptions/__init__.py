@@ -7,7 +7,7 @@ from .boundary import BoundaryError
 from .github import GitHubError
 from .google import GoogleError
 from .http import HTTPError
-from .identity import CouldNotSaveError, IdentityError, IdentityNotFound
+from .identity import CouldNotSaveError, IdentityError
 from .jira import JiraError
 from .knowbe4 import KnowBe4Error
 from .okta import OktaError

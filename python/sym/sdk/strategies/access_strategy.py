@@ -6,6 +6,7 @@ from typing import Optional
 from ..event import Event
 from ..exceptions.identity import IdentityNotFound
 from ..user import User
+from ..utils import persist_user_identity
 from .integration import Integration
 
 
@@ -14,8 +15,6 @@ class AccessStrategy(ABC):
         self.integration = integration
 
     def get_requester_identity(self, event: Event) -> str:
-        from ..utils import persist_user_identity
-
         requester = event.get_actor("request")
         found = requester.identity(self.integration.type, self.integration.external_id)
         if found is not None:
