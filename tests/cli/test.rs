@@ -49,7 +49,7 @@ fn scenario_suites_pass_with_exit_0() {
     ]);
     let r = sb.run(&["test"]);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert_eq!(last_line(&r.stdout), "17 passed, 0 failed");
+    assert_eq!(last_line(&r.stdout), "19 passed, 0 failed");
     assert!(!r.stdout.contains("FAILED"), "{}", r.stdout);
     for name in [
         "prompt_runs_prefetch_and_prompt_hooks",
@@ -237,4 +237,27 @@ fn the_bundled_example_is_green() {
         "{}",
         r.stdout
     );
+}
+
+/// The complete example of the README's `symflow test` section is green.
+#[test]
+fn the_readme_example_is_green() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("## `symflow test`")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a symflow test section");
+    let block = |lang: &str| -> String {
+        let start = section.find(&format!("```{lang}\n")).expect("code block") + lang.len() + 4;
+        let end = section[start..].find("```").expect("block end") + start;
+        section[start..end].to_owned()
+    };
+    let sb = Sandbox::new();
+    sb.write("main.tf", block("terraform"));
+    sb.write("impl.py", block("python"));
+    sb.write("tests/approval.symtest.hcl", block("hcl"));
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "3 passed, 0 failed");
 }

@@ -188,11 +188,12 @@ class SimFlow(Flow):
 
 
 class SimChannel(Channel):
-    def __init__(self, org):
-        Channel.__init__(self, SRN(org, "channel", None, "slack", "latest"))
+    def __init__(self, org, kind="slack"):
+        Channel.__init__(self, SRN(org, "channel", None, kind, "latest"))
+        self._kind = kind
 
     identifier = property(lambda self: None)
-    type = property(lambda self: "slack")
+    type = property(lambda self: self._kind)
 
 
 class SimPayload(Payload):
@@ -229,6 +230,8 @@ class SimEvent(Event):
         srn = SRN(sim.org, "event-spec", None, "approval", "1.0.0", step)
         Event.__init__(self, srn)
         self._sim = sim
+        # Events fired by a hook's template action come from Sym, not Slack.
+        self._channel = SimChannel(sim.org, "sym") if step in sim.via_hook else sim.channel
         self._name = step
         self._payload = SimPayload(srn, dict(sim.fields), actor)
 
@@ -238,7 +241,7 @@ class SimEvent(Event):
     template = property(lambda self: SimTemplate(SRN(self._sim.org, "template", None, "approval", "1.0.0")))
     flow = property(lambda self: self._sim.flow)
     run = property(lambda self: self._sim.run)
-    channel = property(lambda self: self._sim.channel)
+    channel = property(lambda self: self._channel)
 
     def get_actor(self, event_name):
         return self._sim.actors.get(getattr(event_name, "value", event_name))
@@ -264,6 +267,7 @@ class Sim:
         self.outcome, self.current, self.request_sent = None, None, False
         self.request_destinations, self.recursed, self.legacy_allow_self = [], set(), None
         self.last_fn = None
+        self.via_hook = set()
         self.requester = make_user(spec.get("user") or {"email": "requester@example.com"})
         self.actor = make_user(spec.get("actor") or {"email": "approver@example.com"})
         self.approver = None
@@ -356,6 +360,7 @@ class Sim:
                         return
                 else:
                     kwargs = {k: v for k, v in result.kwargs.items() if k not in ("target_srn",)}
+                    self.via_hook.add(result.step)
                     self.fire(result.step, actor, kwargs)
                     return
         getattr(self, "default_" + step)(actor)
