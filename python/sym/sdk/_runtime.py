@@ -602,3 +602,11 @@ def run_test(spec, code, filename):
     if sim is not None:
         out.update(sim.result())
     return out
+
+
+def reset():
+    """Forget everything the previous test registered or recorded."""
+    for handlers in REGISTRY.values():
+        handlers.clear()
+    _sim.SLACK_NAMES.clear()
+    _sim.RUN = None

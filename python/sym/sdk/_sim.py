@@ -57,11 +57,22 @@ def uid(text):
     return uuid.uuid5(_NS, str(text))
 
 
-def jsonable(v, depth=0):
-    from .user import User
-    from .resource import SRN, SymBaseResource
-    from ._model import Model
+_TYPES = None
 
+
+def _types():
+    global _TYPES
+    if _TYPES is None:
+        from ._model import Model
+        from .resource import SRN, SymBaseResource
+        from .user import User
+
+        _TYPES = (User, SRN, SymBaseResource, Model)
+    return _TYPES
+
+
+def jsonable(v, depth=0):
+    User, SRN, SymBaseResource, Model = _types()
     if depth > 20:
         return repr(v)
     if v is None or isinstance(v, (bool, int, float, str)):
@@ -86,8 +97,7 @@ def jsonable(v, depth=0):
 
 
 def _matches(actual, expected):
-    from .user import User
-
+    User = _types()[0]
     if isinstance(actual, User):
         if isinstance(expected, str):
             return expected in (actual.username, actual.email)
