@@ -60,6 +60,9 @@ class _Worker:
         if self.pid == 0:
             os.close(self.to_child)
             os.close(self.from_child)
+            # Only the parent answers symflow: a stuck worker must not keep
+            # symflow's pipe open if the parent is gone.
+            os.close(_PROTO.fileno())
             try:
                 _serve(to_child_r, from_child_w)
             finally:
