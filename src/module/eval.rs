@@ -27,6 +27,10 @@ use crate::source::{FileId, SourceMap, Span};
 /// referring to locals...) before giving up with an error unknown.
 pub(crate) const MAX_EVAL_DEPTH: usize = 400;
 
+/// Most instances one repeated block may expand to (a bigger `count` is a
+/// mistake, and expanding it would exhaust memory).
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
 /// Attributes that are Terraform meta-arguments, not resource attributes.
 pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
 /// Blocks that are Terraform meta-arguments.
@@ -90,6 +94,7 @@ pub(crate) struct Env<'a, 's> {
     /// Canonical directories of the modules being loaded, to stop cycles.
     pub ancestors: Vec<PathBuf>,
     pub read_files: Vec<FileId>,
+    pub read_set: std::collections::HashSet<FileId>,
     pub var_values: Vec<Value>,
     pub locals: Vec<Memo<Value>>,
     pub expansions: Vec<Memo<Expansion>>,
@@ -104,6 +109,26 @@ pub(crate) struct Env<'a, 's> {
     pub dir: PathBuf,
     pub problems: Vec<super::model::Problem>,
     pub provider_version: super::model::ProviderVersion,
+}
+
+/// `B::Plus` -> `+`, for messages.
+fn op_text(op: BinaryOperator) -> &'static str {
+    use BinaryOperator as B;
+    match op {
+        B::Eq => "==",
+        B::NotEq => "!=",
+        B::LessEq => "<=",
+        B::GreaterEq => ">=",
+        B::Less => "<",
+        B::Greater => ">",
+        B::Plus => "+",
+        B::Minus => "-",
+        B::Mul => "*",
+        B::Div => "/",
+        B::Mod => "%",
+        B::And => "&&",
+        B::Or => "||",
+    }
 }
 
 impl<'a> Env<'a, '_> {
@@ -547,7 +572,7 @@ impl<'a> Env<'a, '_> {
     pub(crate) fn read_file(&mut self, path: &Path) -> Result<FileId, String> {
         let res = self.cache.read(path, self.sources);
         if let Ok(id) = res {
-            if !self.read_files.contains(&id) {
+            if self.read_set.insert(id) {
                 self.read_files.push(id);
             }
         }
@@ -700,7 +725,8 @@ impl<'a> Env<'a, '_> {
                     return err("`module` must be followed by a module name", Some(sp));
                 };
                 let v = self.module_value(name, sp);
-                self.apply_ops(v, &ops[1..], sp)
+                let v = self.apply_ops(v, &ops[1..], sp);
+                respan_unknown(v, sp)
             }
             rtype => {
                 let Some(name) = attr(0) else {
@@ -941,6 +967,10 @@ impl<'a> Env<'a, '_> {
                 match env.eval(&c.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
                     v => match to_number(&v) {
+                        Some(n) if n > MAX_INSTANCES as f64 => Expansion::Unknown(err(
+                            format!("`count` is too large (more than {MAX_INSTANCES} instances)"),
+                            Some(sp),
+                        )),
                         Some(n) if n >= 0.0 && n.fract() == 0.0 => Expansion::Count(n as u64),
                         _ => Expansion::Unknown(err(
                             "`count` must be a whole, non-negative number",
@@ -952,6 +982,10 @@ impl<'a> Env<'a, '_> {
                 let sp = env.span(f.value.span());
                 match env.eval(&f.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
+                    Value::Object(o) if o.len() > MAX_INSTANCES => Expansion::Unknown(err(
+                        format!("`for_each` is too large (more than {MAX_INSTANCES} instances)"),
+                        Some(sp),
+                    )),
                     Value::Object(o) => Expansion::Map(o.into_iter().collect()),
                     Value::List(l) => {
                         let mut out = Vec::new();
@@ -969,6 +1003,14 @@ impl<'a> Env<'a, '_> {
                         }
                         out.sort_by(|a, b| a.0.cmp(&b.0));
                         out.dedup_by(|a, b| a.0 == b.0);
+                        if out.len() > MAX_INSTANCES {
+                            return Expansion::Unknown(err(
+                                format!(
+                                    "`for_each` is too large (more than {MAX_INSTANCES} instances)"
+                                ),
+                                Some(sp),
+                            ));
+                        }
                         Expansion::Map(out)
                     }
                     other => Expansion::Unknown(err(
@@ -995,7 +1037,28 @@ impl<'a> Env<'a, '_> {
         key: Option<&InstanceKey>,
     ) -> Vec<(String, Value)> {
         match key {
-            None => Vec::new(),
+            None => {
+                // A block whose `count` / `for_each` is unknown stands for
+                // all its instances: `count.index` / `each.*` are unknown too.
+                let Expansion::Unknown(u) = self.expansion(idx) else {
+                    return Vec::new();
+                };
+                let d = &self.decls.resources[idx];
+                if d.count.is_some() {
+                    vec![(
+                        "count".to_owned(),
+                        Value::Object(BTreeMap::from([("index".to_owned(), u)])),
+                    )]
+                } else {
+                    vec![(
+                        "each".to_owned(),
+                        Value::Object(BTreeMap::from([
+                            ("key".to_owned(), u.clone()),
+                            ("value".to_owned(), u),
+                        ])),
+                    )]
+                }
+            }
             Some(InstanceKey::Index(i)) => vec![(
                 "count".to_owned(),
                 Value::Object(BTreeMap::from([(
@@ -1026,7 +1089,15 @@ impl<'a> Env<'a, '_> {
     fn instance_value(&mut self, idx: usize, key: Option<&InstanceKey>, sp: Span) -> Value {
         let memo_key = (idx, key.cloned());
         match self.instances.get(&memo_key) {
-            Some(Memo::Done(v)) => return v.clone(),
+            Some(Memo::Done(v)) => {
+                let mut v = v.clone();
+                if let Value::Object(o) = &mut v {
+                    if let Some(Value::Unknown(u)) = o.get_mut("id") {
+                        u.span = Some(sp);
+                    }
+                }
+                return v;
+            }
             Some(Memo::Busy) => {
                 return err(
                     format!("`{}` refers to itself", self.instance_address(idx, key)),
@@ -1690,7 +1761,7 @@ fn binary(op: BinaryOperator, l: &Value, r: &Value, sp: Span) -> Value {
             }
             match (to_bool(l), to_bool(r)) {
                 (Some(a), Some(b)) => Value::Bool(if op == B::And { a && b } else { a || b }),
-                _ => err("`&&` and `||` need bool operands", Some(sp)),
+                _ => err(format!("`{}` needs two bools", op_text(op)), Some(sp)),
             }
         }
         _ => {
@@ -1703,7 +1774,8 @@ fn binary(op: BinaryOperator, l: &Value, r: &Value, sp: Span) -> Value {
             let (Some(a), Some(b)) = (to_number(l), to_number(r)) else {
                 return err(
                     format!(
-                        "arithmetic and comparison need numbers, not {} and {}",
+                        "`{}` needs two numbers, not a {} and a {}",
+                        op_text(op),
                         l.type_name(),
                         r.type_name()
                     ),

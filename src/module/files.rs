@@ -37,6 +37,10 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
     if meta.is_dir() {
         return ReadOutcome::Failed("is a directory, not a file".to_owned());
     }
+    if !meta.is_file() {
+        // A FIFO or device would block or never end.
+        return ReadOutcome::Failed("is not a regular file".to_owned());
+    }
     if meta.len() > MAX_FILE_BYTES {
         return ReadOutcome::Failed(format!(
             "file is too large ({} bytes; the limit is {} bytes)",
@@ -120,6 +124,7 @@ fn ignored_name(name: &str) -> bool {
 }
 
 /// One `.tf` file after reading and parsing.
+#[derive(Clone)]
 pub(crate) struct ParsedFile {
     pub id: FileId,
     pub body: Option<Body>,
@@ -141,6 +146,8 @@ pub(crate) struct ReadCache {
     pub prefetched: HashMap<PathBuf, ReadOutcome>,
     /// Path -> registered file id, or the reason it could not be read.
     pub registered: HashMap<PathBuf, Result<FileId, String>>,
+    /// Module directories already read.
+    pub dirs: HashMap<PathBuf, DirFiles>,
 }
 
 impl ReadCache {
@@ -165,6 +172,7 @@ impl ReadCache {
 }
 
 /// The result of reading a module directory.
+#[derive(Clone)]
 pub(crate) struct DirFiles {
     pub files: Vec<ParsedFile>,
     pub problems: Vec<Problem>,
@@ -174,6 +182,24 @@ pub(crate) struct DirFiles {
 /// parallel. `path_module` is what `path.module` evaluates to, used to read
 /// the targets of `file("${path.module}/...")` ahead of time.
 pub(crate) fn load_dir(
+    dir: &Path,
+    root_dir: &Path,
+    path_module: &str,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+) -> DirFiles {
+    // A child module used twice is read and registered once: its files keep
+    // one id, so findings in them are not doubled.
+    let key = normalize(dir);
+    if let Some(d) = cache.dirs.get(&key) {
+        return d.clone();
+    }
+    let d = load_dir_uncached(dir, root_dir, path_module, sources, cache);
+    cache.dirs.insert(key, d.clone());
+    d
+}
+
+fn load_dir_uncached(
     dir: &Path,
     root_dir: &Path,
     path_module: &str,
@@ -263,6 +289,7 @@ pub(crate) fn load_dir(
                     let end = sources.get(id).text[start..]
                         .chars()
                         .next()
+                        .filter(|c| *c != '\n' && *c != '\r')
                         .map_or(start, |c| start + c.len_utf8());
                     problems.push(Problem {
                         kind: ProblemKind::Syntax,
@@ -457,5 +484,41 @@ fn static_path(e: &Expression, path_module: &str) -> Option<String> {
             Some(out)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_drops_dots_and_folds_parents() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./impl.py")), PathBuf::from("impl.py"));
+        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
+        assert_eq!(normalize(Path::new(".")), PathBuf::from("."));
+        assert_eq!(
+            normalize(Path::new("/r/./m/../i.py")),
+            PathBuf::from("/r/i.py")
+        );
+    }
+
+    #[test]
+    fn terraform_ignores_hidden_and_backup_files() {
+        assert!(ignored_name(".hidden.tf"));
+        assert!(ignored_name("main.tf~"));
+        assert!(ignored_name("#main.tf#"));
+        assert!(!ignored_name("main.tf"));
+    }
+
+    #[test]
+    fn static_paths_substitute_path_module() {
+        let e = hcl_edit::parser::parse_expr(r#""${path.module}/impls/a.py""#).expect("parse");
+        assert_eq!(
+            static_path(&e, "modules/x"),
+            Some("modules/x/impls/a.py".to_owned())
+        );
+        let e = hcl_edit::parser::parse_expr(r#""${var.dir}/a.py""#).expect("parse");
+        assert_eq!(static_path(&e, "."), None);
     }
 }
