@@ -18,8 +18,6 @@ import signal
 import sys
 import time
 
-sys.dont_write_bytecode = True
-
 # Results travel on a private copy of stdout; flow code that prints writes
 # into a buffer in the child instead.
 _PROTO = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -34,6 +32,10 @@ import sym.sdk.utils  # noqa: E402,F401
 import sym.sdk.strategy  # noqa: E402,F401
 import sym.sdk.forms  # noqa: E402,F401
 from sym.sdk import _runtime  # noqa: E402
+
+# The stand-in's bytecode is cached beside it; the user's files never get a
+# __pycache__ from symflow.
+sys.dont_write_bytecode = True
 
 IMPLS = {}
 
