@@ -24,13 +24,15 @@ _PROTO = os.fdopen(os.dup(1), "w", encoding="utf-8")
 _DEVNULL = os.open(os.devnull, os.O_RDWR)
 os.dup2(_DEVNULL, 1)
 
-import sym.sdk  # noqa: E402,F401  (imported once, shared by every fork)
-import sym.sdk.exceptions  # noqa: E402,F401
-import sym.sdk.integrations.jira  # noqa: E402,F401
-import sym.sdk.integrations.store  # noqa: E402,F401
-import sym.sdk.utils  # noqa: E402,F401
-import sym.sdk.strategy  # noqa: E402,F401
-import sym.sdk.forms  # noqa: E402,F401
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+
+import sym.sdk  # noqa: E402
+
+# Every module of the stand-in is imported once here, before any fork, so
+# that no test pays for an import.
+for _info in pkgutil.walk_packages(sym.sdk.__path__, "sym.sdk."):
+    importlib.import_module(_info.name)
 from sym.sdk import _runtime  # noqa: E402
 
 # The stand-in's bytecode is cached beside it; the user's files never get a
