@@ -693,6 +693,11 @@ fn directory_named_tf_and_dangling_symlink_are_unreadable() {
     {
         std::os::unix::fs::symlink("loop.tf", tmp.path().join("loop.tf")).expect("symlink");
         std::os::unix::fs::symlink("gone", tmp.path().join("dangling.tf")).expect("symlink");
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(tmp.path().join("fifo.tf"))
+            .status()
+            .expect("mkfifo");
+        assert!(fifo.success());
     }
     let (m, _) = load(tmp.path());
     let got = kinds(&m);
@@ -808,6 +813,12 @@ resource "sym_target" "str" {
   name     = each.key
 }
 
+resource "sym_target" "huge" {
+  count = 1e12
+  type  = "x"
+  name  = "h"
+}
+
 resource "sym_target" "loop" {
   count = length(sym_target.loop)
   type  = "x"
@@ -827,7 +838,7 @@ resource "sym_target" "loop" {
         matches!(name, Value::Unknown(u) if matches!(&u.reason, UnknownReason::Error { message } if message.contains("refers to itself"))),
         "{name:?}"
     );
-    for block in ["neg", "str", "loop"] {
+    for block in ["neg", "str", "loop", "huge"] {
         let b = m.blocks.iter().find(|b| b.name == block).expect("block");
         let rep = b.repetition.as_ref().expect("repetition");
         assert!(

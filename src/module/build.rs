@@ -66,6 +66,7 @@ pub(crate) fn load_module(
         module_path: site.module_path.clone(),
         ancestors: site.ancestors.clone(),
         read_files: Vec::new(),
+        read_set: std::collections::HashSet::new(),
         var_values: Vec::new(),
         locals: decls.locals.iter().map(|_| Memo::Todo).collect(),
         expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
@@ -500,7 +501,7 @@ fn variables(
                 problems,
             );
             for id in read {
-                if !env.read_files.contains(&id) {
+                if env.read_set.insert(id) {
                     env.read_files.push(id);
                 }
             }
@@ -868,4 +869,17 @@ fn classify(
         span: hit.span,
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_of;
+
+    #[test]
+    fn major_versions_come_from_the_first_number() {
+        assert_eq!(major_of("~> 3.0"), Some(3));
+        assert_eq!(major_of("3.6.0"), Some(3));
+        assert_eq!(major_of(">= 2.1, < 4"), Some(2));
+        assert_eq!(major_of("latest"), None);
+    }
 }

@@ -27,6 +27,10 @@ use crate::source::{FileId, SourceMap, Span};
 /// referring to locals...) before giving up with an error unknown.
 pub(crate) const MAX_EVAL_DEPTH: usize = 400;
 
+/// Most instances one repeated block may expand to (a bigger `count` is a
+/// mistake, and expanding it would exhaust memory).
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
 /// Attributes that are Terraform meta-arguments, not resource attributes.
 pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
 /// Blocks that are Terraform meta-arguments.
@@ -90,6 +94,7 @@ pub(crate) struct Env<'a, 's> {
     /// Canonical directories of the modules being loaded, to stop cycles.
     pub ancestors: Vec<PathBuf>,
     pub read_files: Vec<FileId>,
+    pub read_set: std::collections::HashSet<FileId>,
     pub var_values: Vec<Value>,
     pub locals: Vec<Memo<Value>>,
     pub expansions: Vec<Memo<Expansion>>,
@@ -567,7 +572,7 @@ impl<'a> Env<'a, '_> {
     pub(crate) fn read_file(&mut self, path: &Path) -> Result<FileId, String> {
         let res = self.cache.read(path, self.sources);
         if let Ok(id) = res {
-            if !self.read_files.contains(&id) {
+            if self.read_set.insert(id) {
                 self.read_files.push(id);
             }
         }
@@ -962,6 +967,10 @@ impl<'a> Env<'a, '_> {
                 match env.eval(&c.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
                     v => match to_number(&v) {
+                        Some(n) if n > MAX_INSTANCES as f64 => Expansion::Unknown(err(
+                            format!("`count` is too large (more than {MAX_INSTANCES} instances)"),
+                            Some(sp),
+                        )),
                         Some(n) if n >= 0.0 && n.fract() == 0.0 => Expansion::Count(n as u64),
                         _ => Expansion::Unknown(err(
                             "`count` must be a whole, non-negative number",
@@ -973,6 +982,10 @@ impl<'a> Env<'a, '_> {
                 let sp = env.span(f.value.span());
                 match env.eval(&f.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
+                    Value::Object(o) if o.len() > MAX_INSTANCES => Expansion::Unknown(err(
+                        format!("`for_each` is too large (more than {MAX_INSTANCES} instances)"),
+                        Some(sp),
+                    )),
                     Value::Object(o) => Expansion::Map(o.into_iter().collect()),
                     Value::List(l) => {
                         let mut out = Vec::new();
@@ -990,6 +1003,14 @@ impl<'a> Env<'a, '_> {
                         }
                         out.sort_by(|a, b| a.0.cmp(&b.0));
                         out.dedup_by(|a, b| a.0 == b.0);
+                        if out.len() > MAX_INSTANCES {
+                            return Expansion::Unknown(err(
+                                format!(
+                                    "`for_each` is too large (more than {MAX_INSTANCES} instances)"
+                                ),
+                                Some(sp),
+                            ));
+                        }
                         Expansion::Map(out)
                     }
                     other => Expansion::Unknown(err(

@@ -37,6 +37,10 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
     if meta.is_dir() {
         return ReadOutcome::Failed("is a directory, not a file".to_owned());
     }
+    if !meta.is_file() {
+        // A FIFO or device would block or never end.
+        return ReadOutcome::Failed("is not a regular file".to_owned());
+    }
     if meta.len() > MAX_FILE_BYTES {
         return ReadOutcome::Failed(format!(
             "file is too large ({} bytes; the limit is {} bytes)",
@@ -480,5 +484,41 @@ fn static_path(e: &Expression, path_module: &str) -> Option<String> {
             Some(out)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_drops_dots_and_folds_parents() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./impl.py")), PathBuf::from("impl.py"));
+        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
+        assert_eq!(normalize(Path::new(".")), PathBuf::from("."));
+        assert_eq!(
+            normalize(Path::new("/r/./m/../i.py")),
+            PathBuf::from("/r/i.py")
+        );
+    }
+
+    #[test]
+    fn terraform_ignores_hidden_and_backup_files() {
+        assert!(ignored_name(".hidden.tf"));
+        assert!(ignored_name("main.tf~"));
+        assert!(ignored_name("#main.tf#"));
+        assert!(!ignored_name("main.tf"));
+    }
+
+    #[test]
+    fn static_paths_substitute_path_module() {
+        let e = hcl_edit::parser::parse_expr(r#""${path.module}/impls/a.py""#).expect("parse");
+        assert_eq!(
+            static_path(&e, "modules/x"),
+            Some("modules/x/impls/a.py".to_owned())
+        );
+        let e = hcl_edit::parser::parse_expr(r#""${var.dir}/a.py""#).expect("parse");
+        assert_eq!(static_path(&e, "."), None);
     }
 }

@@ -6,3 +6,4 @@ mod support;
 mod foundation;
 mod validate;
 mod init;
+mod test;
