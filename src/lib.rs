@@ -12,7 +12,7 @@ pub mod module;
 pub mod output;
 pub mod python;
 pub mod report;
-pub mod schema;
 pub mod scaffold;
+pub mod schema;
 pub mod simulate;
 pub mod source;

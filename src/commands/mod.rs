@@ -2,8 +2,8 @@
 //! errors: errors go back to `main`).
 
 pub mod init;
-pub mod validate;
 pub mod test;
+pub mod validate;
 
 use std::io::Write;
 

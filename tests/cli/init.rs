@@ -732,3 +732,56 @@ fn interactive_prompts_on_a_terminal() {
         .read("acme-sym/impl.py")
         .contains("aws_iam.is_user_in_group"));
 }
+
+/// What `init` writes must validate with zero findings of any severity and
+/// pass every one of its scenarios, for every type, as a new module and as a
+/// flow added to an existing one.
+#[test]
+fn every_generated_module_validates_clean_and_tests_green() {
+    for flow_type in FLOW_TYPES {
+        let sb = Sandbox::new();
+        assert_eq!(run(&sb, &init_args("m", flow_type)).code, 0);
+        let mut args: Vec<String> = ["init", "m", "--no-input", "--add-flow", "extra"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        // Add a flow of another type next to it.
+        let other = FLOW_TYPES
+            [(FLOW_TYPES.iter().position(|t| *t == flow_type).unwrap_or(0) + 1) % FLOW_TYPES.len()];
+        args.extend(type_args(other));
+        let r = run(&sb, &args);
+        assert_eq!(r.code, 0, "{}: {}", flow_type.name(), r.stderr);
+
+        let r = sb.run(&["validate", "--format", "json", "m"]);
+        let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{}: not JSON ({e}): {}{}",
+                flow_type.name(),
+                r.stdout,
+                r.stderr
+            )
+        });
+        assert_eq!(
+            report["diagnostics"],
+            serde_json::json!([]),
+            "{} + {}: {}",
+            flow_type.name(),
+            other.name(),
+            r.stdout
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+
+        let r = sb.run(&["test", "m"]);
+        assert_eq!(
+            r.code,
+            0,
+            "{} + {}:\n{}{}",
+            flow_type.name(),
+            other.name(),
+            r.stdout,
+            r.stderr
+        );
+        assert!(r.stdout.contains(" passed, 0 failed"), "{}", r.stdout);
+        assert!(!r.stdout.contains(" 0 passed"), "{}", r.stdout);
+    }
+}

@@ -4,6 +4,6 @@
 mod support;
 
 mod foundation;
-mod validate;
 mod init;
 mod test;
+mod validate;
