@@ -12,6 +12,6 @@ pub mod module;
 pub mod output;
 pub mod python;
 pub mod report;
-pub mod schema;
 pub mod scaffold;
+pub mod schema;
 pub mod source;

@@ -378,7 +378,10 @@ fn rule_fixtures() {
         for d in &bad.diagnostics {
             let first = d.message.chars().next().unwrap_or(' ');
             if first.is_uppercase() || d.message.ends_with('.') || d.message.is_empty() {
-                failures.push(format!("{}: message style (lowercase start, no trailing period): {:?}", d.code, d.message));
+                failures.push(format!(
+                    "{}: message style (lowercase start, no trailing period): {:?}",
+                    d.code, d.message
+                ));
             }
         }
         let name = format!("{}_v{}", c.code, c.major);

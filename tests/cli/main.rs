@@ -4,5 +4,5 @@
 mod support;
 
 mod foundation;
-mod validate;
 mod init;
+mod validate;
