@@ -392,7 +392,8 @@ fn add_flow_refuses_clashes_and_missing_modules() {
     );
 
     assert_eq!(run(&sb, &init_args("m", FlowType::Approval)).code, 0);
-    // `access` already exists as sym_flow.access in main.tf.
+    // `access` already exists as sym_flow.access in main.tf: even --force
+    // (which would replace tests/access.symtest.hcl) must not declare it twice.
     let before = tree(&sb.join("m"));
     let r = sb.run(&[
         "init",
@@ -402,6 +403,7 @@ fn add_flow_refuses_clashes_and_missing_modules() {
         "access",
         "--type",
         "approval",
+        "--force",
     ]);
     assert_eq!(r.code, 2);
     assert!(
@@ -784,4 +786,34 @@ fn every_generated_module_validates_clean_and_tests_green() {
         assert!(r.stdout.contains(" passed, 0 failed"), "{}", r.stdout);
         assert!(!r.stdout.contains(" 0 passed"), "{}", r.stdout);
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn files_in_the_way_are_reported_before_any_question() {
+    use rexpect::reader::Options;
+    use rexpect::session::spawn_with_options;
+
+    let sb = Sandbox::new();
+    assert_eq!(run(&sb, &init_args("m", FlowType::Approval)).code, 0);
+    let before = tree(&sb.join("m"));
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("symflow"));
+    cmd.current_dir(sb.path())
+        .args(["init", "m"])
+        .env("HOME", sb.join("home"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = spawn_with_options(
+        cmd,
+        Options {
+            timeout_ms: Some(20_000),
+            strip_ansi_escape_codes: true,
+        },
+    )
+    .expect("spawn in a pty");
+    let out = p.exp_eof().expect("exits without asking");
+    assert!(out.contains("main.tf, versions.tf, impl.py"), "{out}");
+    assert!(out.contains("already exist in m"), "{out}");
+    assert!(!out.contains("Sym org slug"), "{out}");
+    assert_eq!(tree(&sb.join("m")), before);
 }
