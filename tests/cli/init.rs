@@ -817,3 +817,102 @@ fn files_in_the_way_are_reported_before_any_question() {
     assert!(!out.contains("Sym org slug"), "{out}");
     assert_eq!(tree(&sb.join("m")), before);
 }
+
+/// Answers prompts from a script and records what was asked.
+struct Scripted {
+    answers: std::cell::RefCell<Vec<String>>,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl symflow::output::Prompter for Scripted {
+    fn input(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: symflow::output::Validator<'_>,
+    ) -> Result<String, symflow::error::UserError> {
+        self.asked.borrow_mut().push(prompt.to_owned());
+        let answer = self.answers.borrow_mut().remove(0);
+        let answer = if answer.is_empty() {
+            default.unwrap_or_default().to_owned()
+        } else {
+            answer
+        };
+        validate(&answer).map_err(symflow::error::UserError::new)?;
+        Ok(answer)
+    }
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        _: usize,
+    ) -> Result<usize, symflow::error::UserError> {
+        self.asked.borrow_mut().push(prompt.to_owned());
+        let answer = self.answers.borrow_mut().remove(0);
+        Ok(items
+            .iter()
+            .position(|i| i.starts_with(&format!("{answer} ")))
+            .expect("a listed type"))
+    }
+    fn confirm(&self, _: &str, _: bool) -> Result<bool, symflow::error::UserError> {
+        unreachable!("init never asks for a confirmation")
+    }
+}
+
+#[test]
+fn add_flow_asks_only_for_the_type_and_its_inputs() {
+    use symflow::commands::{init, Context};
+    use symflow::output::Ui;
+    use symflow::scaffold::write::AtomicWriter;
+
+    let sb = Sandbox::new();
+    assert_eq!(run(&sb, &init_args("m", FlowType::Approval)).code, 0);
+    let dir = sb.join("m").display().to_string();
+    let cli = <symflow::cli::Cli as clap::Parser>::try_parse_from([
+        "symflow",
+        "init",
+        dir.as_str(),
+        "--add-flow",
+        "sso",
+    ])
+    .expect("parses");
+    let symflow::cli::Command::Init(args) = cli.command else {
+        panic!("not init")
+    };
+    let (mut ui, _) = Ui::capture();
+    ui.interactive = true;
+    let mut out = Vec::new();
+    let mut ctx = Context { ui, out: &mut out };
+    let prompter = Scripted {
+        answers: std::cell::RefCell::new(
+            [
+                "aws-sso",
+                "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+                "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef",
+                "123456789012",
+                "arn:aws:iam::123456789012:role/SymRuntime",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ),
+        asked: std::cell::RefCell::new(Vec::new()),
+    };
+    init::run_with(&args, &mut ctx, &prompter, &mut AtomicWriter).expect("init runs");
+    assert_eq!(
+        *prompter.asked.borrow(),
+        [
+            "Flow type",
+            Field::SsoInstanceArn.prompt(),
+            Field::SsoPermissionSetArn.prompt(),
+            Field::AwsAccountId.prompt(),
+            Field::AwsRoleArn.prompt(),
+        ]
+    );
+    let tf = sb.read("m/sso.tf");
+    assert!(tf.contains("type           = \"aws_sso\""), "{tf}");
+    assert!(tf.contains("account_id         = \"123456789012\""), "{tf}");
+    assert!(sb.join("m/impls/sso.py").is_file());
+    assert!(String::from_utf8(out)
+        .expect("utf-8")
+        .contains("symflow test"));
+}
