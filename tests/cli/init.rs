@@ -916,3 +916,16 @@ fn add_flow_asks_only_for_the_type_and_its_inputs() {
         .expect("utf-8")
         .contains("symflow test"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_template_dir_with_a_symlink_loop_does_not_hang() {
+    let sb = Sandbox::new();
+    sb.write("tpl/shared/versions.tf.hbs", "# pinned by {{org}}\n");
+    std::os::unix::fs::symlink(sb.join("tpl"), sb.join("tpl/shared/loop")).expect("symlink");
+    let mut args = init_args("m", FlowType::Approval);
+    args.extend(["--template-dir".into(), "tpl".into()]);
+    let r = run(&sb, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(sb.read("m/versions.tf"), "# pinned by acme\n");
+}
