@@ -277,7 +277,11 @@ class Sim:
         self.last_fn = None
         self.via_hook = set()
         self.requester = make_user(spec.get("user") or {"email": "requester@example.com"})
-        self.actor = make_user(spec.get("actor") or {"email": "approver@example.com"})
+        default_actor = "approver@example.com"
+        if self.requester.username == default_actor:
+            default_actor = "approver-2@example.com"
+        # The default actor is a member distinct from the requester.
+        self.actor = make_user(spec.get("actor") or {"email": default_actor})
         self.approver = None
         self.fields = dict(spec.get("fields") or {})
         strategy_spec = flow_spec.get("strategy")
