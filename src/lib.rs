@@ -11,5 +11,8 @@ pub mod lint;
 pub mod module;
 pub mod output;
 pub mod python;
+pub mod report;
 pub mod scaffold;
+pub mod schema;
+pub mod simulate;
 pub mod source;

@@ -2,6 +2,8 @@
 //! errors: errors go back to `main`).
 
 pub mod init;
+pub mod test;
+pub mod validate;
 
 use std::io::Write;
 
@@ -29,8 +31,8 @@ pub struct Context<'a> {
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
         Command::Init(args) => init::run(&args, ctx),
-        Command::Validate(_) => not_implemented("validate"),
-        Command::Test(_) => not_implemented("test"),
+        Command::Validate(args) => validate::run(&args, ctx),
+        Command::Test(args) => test::run(&args, ctx),
         Command::Deploy(_) => not_implemented("deploy"),
         Command::Login(_) => not_implemented("login"),
     }?;

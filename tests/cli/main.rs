@@ -5,3 +5,5 @@ mod support;
 
 mod foundation;
 mod init;
+mod test;
+mod validate;
