@@ -174,40 +174,90 @@ def _crash(msg):
     return {"id": msg.get("id"), "status": "error", "error": {"type": "Crash", "message": "the flow ended the test process (os._exit, a signal or a crash)", "traceback": "", "location": None}}
 
 
+class _Lane:
+    """One worker and the contiguous share of the tests it runs."""
+
+    def __init__(self, tests):
+        self.tests = tests
+        self.worker = None
+        self.sent = self.done = 0
+        self.in_flight = []
+        self.started = 0.0
+
+    def finished(self):
+        return self.done >= len(self.tests)
+
+    def fill(self):
+        """Start a worker if needed and keep its window of tests full."""
+        if self.worker is None:
+            self.worker = _Worker()
+            self.sent = self.done
+            self.in_flight = []
+            self.started = time.monotonic()
+        while self.sent < len(self.tests) and len(self.in_flight) < _WINDOW:
+            size = len(json.dumps(self.tests[self.sent]))
+            if self.in_flight and sum(self.in_flight) + size > _WINDOW_BYTES:
+                break
+            if not self.worker.send(self.tests[self.sent]):
+                break
+            self.in_flight.append(size)
+            self.sent += 1
+
+    def deadline(self):
+        return self.started + float(self.tests[self.done].get("timeout") or 5.0)
+
+    def _drop_worker(self):
+        self.worker.stop()
+        self.worker = None
+
+    def read(self, emit):
+        """The worker's pipe is readable: emit every complete result."""
+        chunk = os.read(self.worker.from_child, 1 << 16)
+        if not chunk:
+            emit(_crash(self.tests[self.done]))
+            self.done += 1
+            self._drop_worker()
+            return
+        self.worker.buffer += chunk
+        while b"\n" in self.worker.buffer and not self.finished():
+            line, _, self.worker.buffer = self.worker.buffer.partition(b"\n")
+            emit(json.loads(line.decode("utf-8", "replace")))
+            self.done += 1
+            self.in_flight.pop(0)
+            self.started = time.monotonic()
+
+    def expire(self, emit):
+        """The running test passed its timeout: kill the worker, report it."""
+        msg = self.tests[self.done]
+        emit({"id": msg.get("id"), "status": "timeout", "error": None})
+        self.done += 1
+        self._drop_worker()
+
+
 def _run_all(tests, emit):
-    """Run tests in order through workers; emit(result) for each, in order."""
-    worker = None
-    sent = done = 0
-    in_flight = []
-    started = time.monotonic()
-    while done < len(tests):
-        if worker is None:
-            worker = _Worker()
-            sent = done
-            in_flight = []
-            started = time.monotonic()
-        while sent < len(tests) and len(in_flight) < _WINDOW:
-            size = len(json.dumps(tests[sent]))
-            if in_flight and sum(in_flight) + size > _WINDOW_BYTES:
-                break
-            if not worker.send(tests[sent]):
-                break
-            in_flight.append(size)
-            sent += 1
-        msg = tests[done]
-        timeout = float(msg.get("timeout") or 5.0)
-        result = worker.recv(started + timeout)
-        if result == "timeout" or result is None:
-            worker.stop()
-            worker = None
-            result = {"id": msg.get("id"), "status": "timeout", "error": None} if result == "timeout" else _crash(msg)
-        else:
-            in_flight.pop(0)
-            started = time.monotonic()
-        emit(result)
-        done += 1
-    if worker is not None:
-        worker.stop()
+    """Run every test through forked workers (one per core, at most two, for
+    larger suites); emit(result) as each finishes."""
+    lanes_n = 1 if len(tests) < 32 else max(1, min(2, os.cpu_count() or 1))
+    share = -(-len(tests) // lanes_n) if tests else 1
+    lanes = [_Lane(tests[i:i + share]) for i in range(0, len(tests), share)]
+    while True:
+        active = [lane for lane in lanes if not lane.finished()]
+        if not active:
+            break
+        for lane in active:
+            lane.fill()
+        wait = max(0.0, min(lane.deadline() for lane in active) - time.monotonic())
+        ready, _, _ = select.select([lane.worker.from_child for lane in active], [], [], wait)
+        for lane in active:
+            if lane.worker is not None and lane.worker.from_child in ready:
+                lane.read(emit)
+        now = time.monotonic()
+        for lane in active:
+            if lane.worker is not None and not lane.finished() and now >= lane.deadline():
+                lane.expire(emit)
+    for lane in lanes:
+        if lane.worker is not None:
+            lane.worker.stop()
 
 
 def main():
