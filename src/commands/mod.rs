@@ -1,6 +1,9 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
+pub mod deploy;
+pub mod login;
+
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
@@ -29,8 +32,8 @@ pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         Command::Init(_) => not_implemented("init"),
         Command::Validate(_) => not_implemented("validate"),
         Command::Test(_) => not_implemented("test"),
-        Command::Deploy(_) => not_implemented("deploy"),
-        Command::Login(_) => not_implemented("login"),
+        Command::Deploy(args) => deploy::run(&args, ctx),
+        Command::Login(args) => login::run(&args, ctx),
     }?;
     ctx.out.flush()?;
     Ok(code)
