@@ -1,8 +1,27 @@
 //! The module model: load, parse, evaluate and cross-reference the `.tf`
 //! files of a directory. See [`model`] for what it produces.
+//!
+//! - [`files`]: listing, parallel reading and parsing (hcl-edit, spans).
+//! - [`decls`]: declarations indexed by name.
+//! - [`eval`] and [`funcs`]: the evaluator, with known-unknowns.
+//! - [`refs`]: syntactic references (for `undeclared` and dependencies).
+//! - [`vars`]: variable values (tfvars, `--var`, `TF_VAR_*`).
+//! - [`build`]: putting the [`Module`] together, child modules included.
 
+// Pattern-heavy evaluator code reads best with short binding names; the
+// provider's `.py` check is case-sensitive, and so is ours.
+#![allow(clippy::many_single_char_names)]
+#![allow(clippy::case_sensitive_file_extension_comparisons)]
+
+mod build;
+mod decls;
+mod eval;
+mod files;
+mod funcs;
 pub mod model;
+mod refs;
 pub mod value;
+mod vars;
 
 pub use model::*;
 pub use value::{Unknown, UnknownReason, Value};
@@ -15,11 +34,47 @@ use crate::source::SourceMap;
 ///
 /// Never fails: unreadable files, syntax errors and the like are recorded in
 /// [`Module::problems`] so that the rest of the module is still checked.
+/// Entities, problems, undeclared references, duplicates and implementation
+/// files of local child modules are included in the root's lists (with
+/// `module.NAME.` addresses); each child's own model is in
+/// [`Module::children`].
 pub fn load(dir: &Path, sources: &mut SourceMap, options: &LoadOptions) -> Module {
-    // Filled in by the module-model work (issue 4).
-    let _ = (sources, options);
-    Module {
-        dir: dir.to_path_buf(),
-        ..Module::default()
+    // Parsing and evaluation recurse (with depth caps); give them a stack
+    // that does not depend on the caller's thread.
+    let run = |sources: &mut SourceMap| {
+        let mut cache = files::ReadCache::default();
+        let site = build::ModuleSite {
+            dir: dir.to_path_buf(),
+            root_dir: dir.to_path_buf(),
+            path_module: ".".to_owned(),
+            module_path: Vec::new(),
+            inputs: None,
+            ancestors: std::fs::canonicalize(dir).into_iter().collect(),
+            parent_version: None,
+        };
+        build::load_module(&site, sources, &mut cache, options)
+    };
+    let outcome = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("symflow-load".to_owned())
+            .stack_size(files::STACK_BYTES)
+            .spawn_scoped(s, || run(sources))
+            .map(|h| h.join())
+    });
+    match outcome {
+        Ok(Ok(module)) => module,
+        // No thread (resources exhausted) or an internal bug: report it as a
+        // problem rather than crash the run.
+        Ok(Err(_)) | Err(_) => Module {
+            dir: dir.to_path_buf(),
+            problems: vec![Problem {
+                kind: ProblemKind::Unreadable,
+                message: format!("internal error while loading {}", dir.display()),
+                span: None,
+                path: dir.to_path_buf(),
+                help: Some("please report this as a bug".to_owned()),
+            }],
+            ..Module::default()
+        },
     }
 }

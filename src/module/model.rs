@@ -46,6 +46,16 @@ pub struct Module {
     pub problems: Vec<Problem>,
     /// `sym_*` implementation-like attributes, classified.
     pub implementations: Vec<ImplementationRef>,
+    /// `output` blocks, evaluated (a child's are what `module.NAME.x` reads).
+    pub outputs: BTreeMap<String, Output>,
+}
+
+/// `output "name" { value = ... }`
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub span: Span,
+    pub value: Value,
 }
 
 /// Which provider major version the module targets, and why we think so.

@@ -1,0 +1,805 @@
+//! Building the [`Module`] model: declarations, variables, locals, blocks,
+//! entities, child modules, references and implementation files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Structure};
+use hcl_edit::Span as _;
+
+use super::decls::{span_of, Decls};
+use super::eval::{Env, Expansion, ImplHit, Memo};
+use super::files::{self, ReadCache};
+use super::model::{
+    Attribute, ChildModule, Dependency, Entity, ImplementationRef, ImplementationRole,
+    ImplementationSource, InstanceKey, LoadOptions, Local, Mode, Module, Output, Problem,
+    ProblemKind, ProviderConfig, ProviderVersion, RefTarget, Reference, ResourceBlock, Variable,
+    VariableSource, VersionSource,
+};
+use super::refs::{Collector, RawRef};
+use super::value::{UnknownReason, Value};
+use super::vars;
+use crate::source::{FileId, SourceMap, Span};
+
+/// Deepest chain of local child modules.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// Where a module sits and what it receives.
+pub(crate) struct ModuleSite {
+    pub dir: PathBuf,
+    pub root_dir: PathBuf,
+    pub path_module: String,
+    pub module_path: Vec<String>,
+    /// `None` for the root (values come from tfvars and the like).
+    pub inputs: Option<BTreeMap<String, Value>>,
+    pub ancestors: Vec<PathBuf>,
+    pub parent_version: Option<ProviderVersion>,
+}
+
+pub(crate) fn load_module(
+    site: &ModuleSite,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+    opts: &LoadOptions,
+) -> Module {
+    let mut prefix = String::new();
+    for m in &site.module_path {
+        prefix.push_str("module.");
+        prefix.push_str(m);
+        prefix.push('.');
+    }
+    let dir_files = files::load_dir(&site.dir, &site.root_dir, &site.path_module, sources, cache);
+    let parsed = dir_files.files;
+    let mut problems = dir_files.problems;
+    let decls = Decls::build(&parsed, &prefix);
+
+    let mut env = Env {
+        decls: &decls,
+        sources,
+        cache,
+        opts,
+        root_dir: site.root_dir.clone(),
+        dir: site.dir.clone(),
+        path_module: site.path_module.clone(),
+        prefix: prefix.clone(),
+        module_path: site.module_path.clone(),
+        ancestors: site.ancestors.clone(),
+        read_files: Vec::new(),
+        var_values: Vec::new(),
+        locals: decls.locals.iter().map(|_| Memo::Todo).collect(),
+        expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
+        instances: HashMap::new(),
+        children: decls.modules.iter().map(|_| Memo::Todo).collect(),
+        scope: Vec::new(),
+        file: FileId(0),
+        depth: 0,
+        impl_hits: Vec::new(),
+        depth_exceeded: None,
+        problems: Vec::new(),
+        provider_version: ProviderVersion::default(),
+    };
+
+    let mut module = Module {
+        dir: site.dir.clone(),
+        module_path: site.module_path.clone(),
+        files: parsed.iter().map(|f| f.id).collect(),
+        ..Module::default()
+    };
+
+    // Variables.
+    let variables = variables(&mut env, site, &mut problems);
+    module.variables = variables;
+
+    // Provider version and configuration.
+    module.provider_version = provider_version(&mut env, site);
+    module.provider = provider_config(&mut env);
+
+    // Locals.
+    for (i, l) in decls.locals.iter().enumerate() {
+        let sp = span_of(l.file, l.attr.span());
+        let value = env.local_value(l.name, sp);
+        let _ = i;
+        module.locals.insert(
+            l.name.to_owned(),
+            Local {
+                name: l.name.to_owned(),
+                span: sp,
+                value,
+            },
+        );
+    }
+
+    // Resource and data blocks, with their references.
+    let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(decls.resources.len());
+    let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(decls.resources.len());
+    for (idx, d) in decls.resources.iter().enumerate() {
+        let mut c = Collector::new(d.file);
+        c.body(&d.block.body);
+        let refs = c.out;
+        let expansion = env.expansion(idx);
+        let placeholder = match (&expansion, d.count.is_some()) {
+            (Expansion::Single, _) => Vec::new(),
+            (_, true) => vec![(
+                "count".to_owned(),
+                Value::Object(BTreeMap::from([(
+                    "index".to_owned(),
+                    Value::unknown(
+                        UnknownReason::Unsupported {
+                            what: "count.index outside one instance (see the entities)".to_owned(),
+                        },
+                        None,
+                    ),
+                )])),
+            )],
+            (_, false) => {
+                let u = Value::unknown(
+                    UnknownReason::Unsupported {
+                        what: "each.* outside one instance (see the entities)".to_owned(),
+                    },
+                    None,
+                );
+                vec![(
+                    "each".to_owned(),
+                    Value::Object(BTreeMap::from([
+                        ("key".to_owned(), u.clone()),
+                        ("value".to_owned(), u),
+                    ])),
+                )]
+            }
+        };
+        env.impl_hits.clear();
+        let body = env.in_file(d.file, |env| {
+            env.with_bindings(placeholder, |env| env.eval_body(&d.block.body, true, ""))
+        });
+        single_hits.push(std::mem::take(&mut env.impl_hits));
+        let repetition = d.count.or(d.for_each).map(|a| {
+            let value = match &expansion {
+                Expansion::Unknown(u) => u.clone(),
+                _ => env.in_file(d.file, |env| env.eval(&a.value)),
+            };
+            Attribute {
+                name: a.key.value().as_str().to_owned(),
+                span: span_of(d.file, a.span()),
+                name_span: span_of(d.file, a.key.span()),
+                expr_span: span_of(d.file, a.value.span()),
+                value,
+            }
+        });
+        let (type_span, name_span) = label_spans(d.block, d.file);
+        module.blocks.push(ResourceBlock {
+            mode: d.mode,
+            rtype: d.rtype.to_owned(),
+            name: d.name.to_owned(),
+            address: format!("{prefix}{}", d.local_address),
+            span: span_of(d.file, d.block.span()),
+            type_span,
+            name_span,
+            body,
+            repetition,
+            references: refs.iter().map(|r| r.reference.clone()).collect(),
+        });
+        block_refs.push(refs);
+    }
+
+    // Entities: `sym_*` instances.
+    let mut local_closure = LocalClosure::new(&decls);
+    for (idx, d) in decls.resources.iter().enumerate() {
+        if !d.rtype.starts_with("sym_") {
+            continue;
+        }
+        let keys: Vec<Option<InstanceKey>> = match env.expansion(idx) {
+            Expansion::Single | Expansion::Unknown(_) => vec![None],
+            Expansion::Count(n) => (0..n).map(|i| Some(InstanceKey::Index(i))).collect(),
+            Expansion::Map(m) => m
+                .iter()
+                .map(|(k, _)| Some(InstanceKey::Key(k.clone())))
+                .collect(),
+        };
+        let deps = dependencies(&mut env, &mut local_closure, &block_refs[idx], idx);
+        let block_address = format!("{prefix}{}", d.local_address);
+        let (_, name_span) = label_spans(d.block, d.file);
+        for key in keys {
+            let address = env.instance_address(idx, key.as_ref());
+            let (body, hits) = if key.is_none() && matches!(env.expansion(idx), Expansion::Single) {
+                (
+                    module.blocks[idx].body.clone(),
+                    std::mem::take(&mut single_hits[idx]),
+                )
+            } else {
+                env.impl_hits.clear();
+                let bindings = env.instance_bindings(idx, key.as_ref());
+                let body = env.in_file(d.file, |env| {
+                    env.with_bindings(bindings, |env| env.eval_body(&d.block.body, true, ""))
+                });
+                (body, std::mem::take(&mut env.impl_hits))
+            };
+            for hit in hits {
+                if let Some(r) = classify(&mut env, d.rtype, &address, hit) {
+                    module.implementations.push(r);
+                }
+            }
+            module.entities.push(Entity {
+                mode: d.mode,
+                rtype: d.rtype.to_owned(),
+                name: d.name.to_owned(),
+                key,
+                address,
+                block_address: block_address.clone(),
+                module_path: site.module_path.clone(),
+                span: span_of(d.file, d.block.span()),
+                name_span,
+                body,
+                depends_on: deps.clone(),
+            });
+        }
+    }
+
+    // Child modules.
+    let mut child_refs: Vec<RawRef> = Vec::new();
+    for (i, m) in decls.modules.iter().enumerate() {
+        let mut c = Collector::new(m.file);
+        c.body(&m.block.body);
+        child_refs.extend(c.out);
+        let source = module_source(m.block);
+        let is_local = source
+            .as_deref()
+            .is_some_and(|s| s.starts_with("./") || s.starts_with("../"));
+        if !is_local {
+            module.external_modules.push(m.name.to_owned());
+            continue;
+        }
+        let _ = env.child(i);
+    }
+    for (i, m) in decls.modules.iter().enumerate() {
+        if let Memo::Done(Some(child)) = std::mem::replace(&mut env.children[i], Memo::Todo) {
+            let child = *child;
+            module.entities.extend(child.entities.iter().cloned());
+            module.problems.extend(child.problems.iter().cloned());
+            module.undeclared.extend(child.undeclared.iter().cloned());
+            module.duplicates.extend(child.duplicates.iter().cloned());
+            module
+                .implementations
+                .extend(child.implementations.iter().cloned());
+            module.children.push(ChildModule {
+                name: m.name.to_owned(),
+                span: span_of(m.file, m.block.span()),
+                source: module_source(m.block).unwrap_or_default(),
+                module: child,
+            });
+        }
+    }
+
+    // Outputs.
+    let mut other_refs: Vec<RawRef> = child_refs;
+    for o in &decls.outputs {
+        let mut c = Collector::new(o.file);
+        c.body(&o.block.body);
+        other_refs.extend(c.out);
+        let value = match o.block.body.get_attribute("value") {
+            Some(a) => env.in_file(o.file, |env| env.eval(&a.value)),
+            None => Value::Null,
+        };
+        module.outputs.insert(
+            o.name.to_owned(),
+            Output {
+                name: o.name.to_owned(),
+                span: span_of(o.file, o.block.span()),
+                value,
+            },
+        );
+    }
+    for l in &decls.locals {
+        let mut c = Collector::new(l.file);
+        c.expr(&l.attr.value, 0);
+        other_refs.extend(c.out);
+    }
+    for (b, file) in &decls.providers {
+        let mut c = Collector::new(*file);
+        c.body(&b.body);
+        other_refs.extend(c.out);
+    }
+
+    // Undeclared references, in source order per kind of declaration.
+    let mut undeclared: Vec<Reference> = Vec::new();
+    for r in block_refs.iter().flatten().chain(other_refs.iter()) {
+        if !declared(&decls, &r.reference.target) {
+            undeclared.push(r.reference.clone());
+        }
+    }
+    undeclared.sort_by_key(|r| (r.span.file, r.span.start));
+    undeclared.extend(std::mem::take(&mut module.undeclared));
+    module.undeclared = undeclared;
+
+    let mut dups = decls.duplicates.clone();
+    dups.append(&mut module.duplicates);
+    module.duplicates = dups;
+
+    if let Some(sp) = env.depth_exceeded {
+        problems.push(Problem {
+            kind: ProblemKind::Syntax,
+            message: format!(
+                "expression nested too deeply (more than {} levels)",
+                super::eval::MAX_EVAL_DEPTH
+            ),
+            span: Some(sp),
+            path: env.sources.get(sp.file).path.clone(),
+            help: Some("split the expression into locals".to_owned()),
+        });
+    }
+    problems.append(&mut env.problems);
+    problems.append(&mut module.problems);
+    module.problems = problems;
+    module.read_files = std::mem::take(&mut env.read_files);
+    module
+}
+
+fn module_source(b: &Block) -> Option<String> {
+    match b.body.get_attribute("source").map(|a| &a.value) {
+        Some(Expression::String(s)) => Some(s.value().clone()),
+        _ => None,
+    }
+}
+
+fn label_spans(b: &Block, file: FileId) -> (Span, Span) {
+    let t = b
+        .labels
+        .first()
+        .map_or_else(|| b.ident.span(), |l| l.span());
+    let n = b.labels.get(1).map_or_else(|| b.ident.span(), |l| l.span());
+    (span_of(file, t), span_of(file, n))
+}
+
+fn declared(decls: &Decls<'_>, t: &RefTarget) -> bool {
+    match t {
+        RefTarget::Resource { rtype, name } => {
+            decls
+                .res_idx
+                .contains_key(&(Mode::Managed, rtype.as_str(), name.as_str()))
+        }
+        RefTarget::Data { rtype, name } => {
+            decls
+                .res_idx
+                .contains_key(&(Mode::Data, rtype.as_str(), name.as_str()))
+        }
+        RefTarget::Local(n) => decls.local_idx.contains_key(n.as_str()),
+        RefTarget::Variable(n) => decls.var_idx.contains_key(n.as_str()),
+        RefTarget::Module(n) => decls.mod_idx.contains_key(n.as_str()),
+    }
+}
+
+/// Load the local child module `i` of `env`'s module.
+pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
+    let decls = env.decls;
+    let m = &decls.modules[i];
+    let source = module_source(m.block)?;
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return None;
+    }
+    let src_span = m.block.body.get_attribute("source").map_or_else(
+        || span_of(m.file, m.block.span()),
+        |a| span_of(m.file, a.value.span()),
+    );
+    let child_dir = files::normalize(&env.dir.join(&source));
+    let path = env.sources.get(m.file).path.clone();
+    if !child_dir.is_dir() {
+        env.problems.push(Problem {
+            kind: ProblemKind::MissingModule,
+            message: format!(
+                "module `{}`: directory {} does not exist",
+                m.name,
+                child_dir.display()
+            ),
+            span: Some(src_span),
+            path,
+            help: Some("fix `source`, or create the module directory".to_owned()),
+        });
+        return None;
+    }
+    let canon = std::fs::canonicalize(&child_dir).unwrap_or_else(|_| child_dir.clone());
+    if env.ancestors.contains(&canon) || env.module_path.len() >= MAX_MODULE_DEPTH {
+        env.problems.push(Problem {
+            kind: ProblemKind::MissingModule,
+            message: format!("module `{}` includes itself (a module cycle)", m.name),
+            span: Some(src_span),
+            path,
+            help: Some("a module may not call itself, directly or through others".to_owned()),
+        });
+        return None;
+    }
+    let mut inputs = BTreeMap::new();
+    let saved = std::mem::take(&mut env.scope);
+    for a in m.block.body.attributes() {
+        let name = a.key.value().as_str();
+        if matches!(
+            name,
+            "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+        ) {
+            continue;
+        }
+        let v = env.in_file(m.file, |env| env.eval(&a.value));
+        inputs.insert(name.to_owned(), v);
+    }
+    env.scope = saved;
+    let mut ancestors = env.ancestors.clone();
+    ancestors.push(canon);
+    let mut module_path = env.module_path.clone();
+    module_path.push(m.name.to_owned());
+    let path_module = files::normalize(&Path::new(&env.path_module).join(&source))
+        .to_string_lossy()
+        .into_owned();
+    let site = ModuleSite {
+        dir: child_dir,
+        root_dir: env.root_dir.clone(),
+        path_module,
+        module_path,
+        inputs: Some(inputs),
+        ancestors,
+        parent_version: Some(env.provider_version.clone()),
+    };
+    Some(load_module(&site, env.sources, env.cache, env.opts))
+}
+
+fn variables(
+    env: &mut Env<'_, '_>,
+    site: &ModuleSite,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, Variable> {
+    let decls = env.decls;
+    let type_text = |env: &Env<'_, '_>, e: Option<&Expression>, file: FileId| {
+        e.and_then(|e| e.span())
+            .and_then(|r| env.sources.get(file).text.get(r).map(str::to_owned))
+    };
+    let types: BTreeMap<String, Option<String>> = decls
+        .variables
+        .iter()
+        .map(|v| (v.name.to_owned(), type_text(env, v.type_expr, v.file)))
+        .collect();
+    let mut settings = match &site.inputs {
+        None => {
+            let mut read = Vec::new();
+            let s = vars::root_values(
+                &site.dir,
+                &types,
+                env.opts,
+                env.sources,
+                env.cache,
+                &mut read,
+                problems,
+            );
+            for id in read {
+                if !env.read_files.contains(&id) {
+                    env.read_files.push(id);
+                }
+            }
+            s
+        }
+        Some(inputs) => inputs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    vars::VarSetting {
+                        value: v.clone(),
+                        source: VariableSource::ModuleInput,
+                    },
+                )
+            })
+            .collect(),
+    };
+    let mut out = BTreeMap::new();
+    env.var_values = Vec::with_capacity(decls.variables.len());
+    for v in &decls.variables {
+        let span = span_of(v.file, v.block.span());
+        let ty = types.get(v.name).cloned().flatten();
+        let default = v
+            .default
+            .map(|d| vars::literal_value(d, Some(v.file), 0))
+            .map(|d| vars::apply_type(d, ty.as_deref()));
+        let (value, source) = match settings.remove(v.name) {
+            Some(s) => (vars::apply_type(s.value, ty.as_deref()), s.source),
+            None => match &default {
+                Some(d) => (d.clone(), VariableSource::Default),
+                None => (
+                    Value::unknown(
+                        UnknownReason::Variable {
+                            name: v.name.to_owned(),
+                        },
+                        Some(span),
+                    ),
+                    VariableSource::Missing,
+                ),
+            },
+        };
+        env.var_values.push(value.clone());
+        out.insert(
+            v.name.to_owned(),
+            Variable {
+                name: v.name.to_owned(),
+                span,
+                type_text: ty,
+                default,
+                value,
+                value_source: source,
+            },
+        );
+    }
+    out
+}
+
+/// The major version in a version or constraint text (`~> 3.0`, `3.6.0`,
+/// `>= 2.1, < 4`): the first number.
+fn major_of(text: &str) -> Option<u8> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn provider_version(env: &mut Env<'_, '_>, site: &ModuleSite) -> ProviderVersion {
+    let version = provider_version_inner(env, site);
+    env.provider_version = version.clone();
+    version
+}
+
+fn provider_version_inner(env: &mut Env<'_, '_>, site: &ModuleSite) -> ProviderVersion {
+    if site.inputs.is_none() {
+        let lock = site.dir.join(".terraform.lock.hcl");
+        if lock.is_file() {
+            if let Ok(id) = env.read_file(&lock) {
+                if let Some(v) = lock_version(env.sources, id) {
+                    return v;
+                }
+            }
+        }
+    }
+    let decls = env.decls;
+    for (b, file) in &decls.terraform {
+        for rp in b.body.get_blocks("required_providers") {
+            let Some(sym) = rp.body.get_attribute("sym") else {
+                continue;
+            };
+            let Expression::Object(o) = &sym.value else {
+                continue;
+            };
+            for (k, v) in o {
+                let key = match k {
+                    hcl_edit::expr::ObjectKey::Ident(i) => i.value().as_str().to_owned(),
+                    hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => {
+                        s.value().clone()
+                    }
+                    hcl_edit::expr::ObjectKey::Expression(Expression::Variable(s)) => {
+                        s.value().as_str().to_owned()
+                    }
+                    hcl_edit::expr::ObjectKey::Expression(_) => continue,
+                };
+                if key != "version" {
+                    continue;
+                }
+                if let Expression::String(s) = v.expr() {
+                    let text = s.value().clone();
+                    if let Some(major) = major_of(&text) {
+                        return ProviderVersion {
+                            major,
+                            text: Some(text),
+                            source: VersionSource::Constraint,
+                            span: Some(span_of(*file, v.expr().span())),
+                        };
+                    }
+                }
+            }
+        }
+    }
+    site.parent_version.clone().unwrap_or_default()
+}
+
+fn lock_version(sources: &SourceMap, id: FileId) -> Option<ProviderVersion> {
+    let body = hcl_edit::parser::parse_body(&sources.get(id).text).ok()?;
+    for s in &body {
+        let Structure::Block(b) = s else { continue };
+        if b.ident.value().as_str() != "provider" {
+            continue;
+        }
+        let Some(label) = b.labels.first() else {
+            continue;
+        };
+        let l = label.as_str().to_ascii_lowercase();
+        if !(l.ends_with("symopsio/sym") || l == "sym") {
+            continue;
+        }
+        let a = b.body.get_attribute("version")?;
+        let Expression::String(v) = &a.value else {
+            continue;
+        };
+        let major = major_of(v.value())?;
+        return Some(ProviderVersion {
+            major,
+            text: Some(v.value().clone()),
+            source: VersionSource::LockFile,
+            span: Some(span_of(id, a.value.span())),
+        });
+    }
+    None
+}
+
+fn provider_config(env: &mut Env<'_, '_>) -> Option<ProviderConfig> {
+    let decls = env.decls;
+    let (b, file) = decls
+        .providers
+        .iter()
+        .filter(|(b, _)| b.labels.first().is_some_and(|l| l.as_str() == "sym"))
+        .min_by_key(|(b, _)| b.body.has_attribute("alias"))?;
+    let body = env.in_file(*file, |env| env.eval_body(&b.body, false, ""));
+    env.impl_hits.clear();
+    Some(ProviderConfig {
+        span: span_of(*file, b.span()),
+        org: body.attr("org").cloned(),
+        jwt_env_var: body.attr("jwt_env_var").cloned(),
+        body,
+    })
+}
+
+/// Which `sym_*` resources each local reaches, transitively.
+struct LocalClosure {
+    memo: Vec<Option<Vec<RawRef>>>,
+    visiting: HashSet<usize>,
+}
+
+impl LocalClosure {
+    fn new(decls: &Decls<'_>) -> Self {
+        LocalClosure {
+            memo: decls.locals.iter().map(|_| None).collect(),
+            visiting: HashSet::new(),
+        }
+    }
+
+    fn refs(&mut self, decls: &Decls<'_>, i: usize) -> Vec<RawRef> {
+        if let Some(r) = &self.memo[i] {
+            return r.clone();
+        }
+        if !self.visiting.insert(i) {
+            return Vec::new();
+        }
+        let l = &decls.locals[i];
+        let mut c = Collector::new(l.file);
+        c.expr(&l.attr.value, 0);
+        let mut out = Vec::new();
+        for r in c.out {
+            match &r.reference.target {
+                RefTarget::Resource { .. } | RefTarget::Data { .. } => out.push(r),
+                RefTarget::Local(n) => {
+                    if let Some(&j) = decls.local_idx.get(n.as_str()) {
+                        out.extend(self.refs(decls, j));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.visiting.remove(&i);
+        self.memo[i] = Some(out.clone());
+        out
+    }
+}
+
+fn dependencies(
+    env: &mut Env<'_, '_>,
+    closure: &mut LocalClosure,
+    refs: &[RawRef],
+    own: usize,
+) -> Vec<Dependency> {
+    let decls = env.decls;
+    let mut out: Vec<Dependency> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut add = |env: &mut Env<'_, '_>, r: &RawRef, span: Span, out: &mut Vec<Dependency>| {
+        let (mode, rtype, name) = match &r.reference.target {
+            RefTarget::Resource { rtype, name } => (Mode::Managed, rtype, name),
+            RefTarget::Data { rtype, name } => (Mode::Data, rtype, name),
+            _ => return,
+        };
+        if !rtype.starts_with("sym_") {
+            return;
+        }
+        let Some(&idx) = decls.res_idx.get(&(mode, rtype.as_str(), name.as_str())) else {
+            return;
+        };
+        if idx == own {
+            return;
+        }
+        let addresses: Vec<String> = match (&r.key, env.expansion(idx)) {
+            (Some(k), _) => vec![env.instance_address(idx, Some(k))],
+            (None, Expansion::Count(n)) => (0..n)
+                .map(|i| env.instance_address(idx, Some(&InstanceKey::Index(i))))
+                .collect(),
+            (None, Expansion::Map(m)) => m
+                .iter()
+                .map(|(k, _)| env.instance_address(idx, Some(&InstanceKey::Key(k.clone()))))
+                .collect(),
+            (None, _) => vec![env.instance_address(idx, None)],
+        };
+        for a in addresses {
+            if seen.insert(a.clone()) {
+                out.push(Dependency { address: a, span });
+            }
+        }
+    };
+    for r in refs {
+        match &r.reference.target {
+            RefTarget::Local(n) => {
+                if let Some(&j) = decls.local_idx.get(n.as_str()) {
+                    for inner in closure.refs(decls, j) {
+                        add(env, &inner, r.reference.span, &mut out);
+                    }
+                }
+            }
+            _ => add(env, r, r.reference.span, &mut out),
+        }
+    }
+    out
+}
+
+fn classify(
+    env: &mut Env<'_, '_>,
+    rtype: &str,
+    owner: &str,
+    hit: ImplHit,
+) -> Option<ImplementationRef> {
+    let role = match (rtype, hit.attribute.as_str()) {
+        ("sym_flow", "implementation") => ImplementationRole::Flow,
+        ("sym_flow", "params.prompt_field.on_change") => ImplementationRole::OnChange,
+        ("sym_flows_filter", "implementation") => ImplementationRole::FlowsFilter,
+        ("sym_strategy", "implementation") => ImplementationRole::Strategy,
+        _ => return None,
+    };
+    let source = if let Some(arg) = hit.expr_is_file_call {
+        match arg {
+            Value::String(p) => {
+                let resolved = env.resolve(&p);
+                let file = match env.cache.registered.get(&resolved) {
+                    Some(Ok(id)) => Some(*id),
+                    _ => None,
+                };
+                let exists = file.is_some() || resolved.is_file();
+                ImplementationSource::File {
+                    path: PathBuf::from(p),
+                    resolved,
+                    exists,
+                    file,
+                }
+            }
+            _ => ImplementationSource::Unknown,
+        }
+    } else {
+        match &hit.value {
+            Value::String(s)
+                if !s.contains('\n')
+                    && (s.trim_end().ends_with(".py") || role == ImplementationRole::Strategy)
+                    && !s.trim().is_empty() =>
+            {
+                let resolved = env.resolve(s);
+                let exists = resolved.is_file();
+                let file = if exists {
+                    env.read_file(&resolved).ok()
+                } else {
+                    None
+                };
+                ImplementationSource::LiteralPath {
+                    path: s.clone(),
+                    resolved,
+                    exists,
+                    file,
+                }
+            }
+            Value::String(_) => ImplementationSource::Inline,
+            _ => ImplementationSource::Unknown,
+        }
+    };
+    Some(ImplementationRef {
+        owner: owner.to_owned(),
+        attribute: hit.attribute,
+        role,
+        span: hit.span,
+        source,
+    })
+}

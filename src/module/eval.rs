@@ -1,0 +1,1746 @@
+//! The evaluator: hcl-edit expressions to [`Value`]s, with known-unknowns.
+//!
+//! Evaluation never fails: whatever cannot be known (another provider's
+//! resource, a `sym_*` id before deploy, a variable without value, an
+//! unsupported function, a type error) becomes a [`Value::Unknown`] that says
+//! why, and unknowns propagate through operators and functions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
+    UnaryOperator,
+};
+use hcl_edit::structure::{Block, Body as HclBody, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span as _;
+
+use super::decls::{span_of, Decls};
+use super::files::ReadCache;
+use super::funcs;
+use super::model::{Attribute, Body, InstanceKey, LoadOptions, Mode, Module, NestedBlock};
+use super::value::{format_number, Unknown, UnknownReason, Value};
+use crate::source::{FileId, SourceMap, Span};
+
+/// Deepest nesting of evaluation (expressions inside expressions, locals
+/// referring to locals...) before giving up with an error unknown.
+pub(crate) const MAX_EVAL_DEPTH: usize = 400;
+
+/// Attributes that are Terraform meta-arguments, not resource attributes.
+pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
+/// Blocks that are Terraform meta-arguments.
+pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
+
+pub(crate) enum Memo<T> {
+    Todo,
+    Busy,
+    Done(T),
+}
+
+/// How a repeated block expands.
+#[derive(Clone)]
+pub(crate) enum Expansion {
+    Single,
+    Count(u64),
+    /// `for_each` keys and values, sorted by key.
+    Map(Vec<(String, Value)>),
+    Unknown(Value),
+}
+
+/// An implementation-like attribute met while evaluating a body.
+pub(crate) struct ImplHit {
+    pub attribute: String,
+    pub expr_is_file_call: Option<Value>,
+    pub value: Value,
+    pub span: Span,
+}
+
+pub(crate) fn err(message: impl Into<String>, span: Option<Span>) -> Value {
+    Value::unknown(
+        UnknownReason::Error {
+            message: message.into(),
+        },
+        span,
+    )
+}
+
+/// The first unknown inside any of `values`, as a value.
+pub(crate) fn first_unknown<'v>(values: impl IntoIterator<Item = &'v Value>) -> Option<Value> {
+    for v in values {
+        if let Some(u) = v.unknowns().first() {
+            return Some(Value::Unknown((*u).clone()));
+        }
+    }
+    None
+}
+
+pub(crate) struct Env<'a, 's> {
+    pub decls: &'a Decls<'a>,
+    pub sources: &'s mut SourceMap,
+    pub cache: &'s mut ReadCache,
+    pub opts: &'s LoadOptions,
+    /// Directory relative paths resolve against (the root module's).
+    pub root_dir: PathBuf,
+    /// What `path.module` evaluates to (`.` for the root).
+    pub path_module: String,
+    /// `module.a.` for child `a`, empty for the root.
+    pub prefix: String,
+    pub module_path: Vec<String>,
+    /// Canonical directories of the modules being loaded, to stop cycles.
+    pub ancestors: Vec<PathBuf>,
+    pub read_files: Vec<FileId>,
+    pub var_values: Vec<Value>,
+    pub locals: Vec<Memo<Value>>,
+    pub expansions: Vec<Memo<Expansion>>,
+    pub instances: HashMap<(usize, Option<InstanceKey>), Memo<Value>>,
+    pub children: Vec<Memo<Option<Box<Module>>>>,
+    pub scope: Vec<(String, Value)>,
+    pub file: FileId,
+    pub depth: usize,
+    pub impl_hits: Vec<ImplHit>,
+    pub depth_exceeded: Option<Span>,
+    /// The module's own directory (child module sources resolve against it).
+    pub dir: PathBuf,
+    pub problems: Vec<super::model::Problem>,
+    pub provider_version: super::model::ProviderVersion,
+}
+
+impl<'a> Env<'a, '_> {
+    pub(crate) fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
+        span_of(self.file, r)
+    }
+
+    /// Run `f` with spans pointing into `file`.
+    pub(crate) fn in_file<T>(&mut self, file: FileId, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.file, file);
+        let out = f(self);
+        self.file = saved;
+        out
+    }
+
+    /// Run `f` with extra names bound (count, each, for variables...).
+    pub(crate) fn with_bindings<T>(
+        &mut self,
+        bindings: Vec<(String, Value)>,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let n = bindings.len();
+        self.scope.extend(bindings);
+        let out = f(self);
+        let keep = self.scope.len().saturating_sub(n);
+        self.scope.truncate(keep);
+        out
+    }
+
+    fn lookup_scope(&self, name: &str) -> Option<&Value> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    pub(crate) fn address(&self, local: &str) -> String {
+        format!("{}{local}", self.prefix)
+    }
+
+    // ------------------------------------------------------------------
+    // Expressions
+
+    pub(crate) fn eval(&mut self, e: &'a Expression) -> Value {
+        if self.depth >= MAX_EVAL_DEPTH {
+            let sp = self.span(e.span());
+            self.depth_exceeded.get_or_insert(sp);
+            return err(
+                format!("expression nested too deeply (more than {MAX_EVAL_DEPTH} levels)"),
+                Some(sp),
+            );
+        }
+        self.depth += 1;
+        let v = self.eval_inner(e);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, e: &'a Expression) -> Value {
+        match e {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => match n.value().as_f64() {
+                Some(f) => Value::Number(f),
+                None => err("invalid number", Some(self.span(n.span()))),
+            },
+            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::Array(a) => Value::List(a.iter().map(|x| self.eval(x)).collect()),
+            Expression::Object(o) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in o {
+                    let key = match k {
+                        ObjectKey::Ident(i) => Value::String(i.value().as_str().to_owned()),
+                        ObjectKey::Expression(ke) => {
+                            // A bare identifier in parentheses or a traversal is a key expression;
+                            // a bare variable name is a literal key, as in Terraform.
+                            match ke {
+                                Expression::Variable(var) => {
+                                    Value::String(var.value().as_str().to_owned())
+                                }
+                                _ => self.eval(ke),
+                            }
+                        }
+                    };
+                    let val = self.eval(v.expr());
+                    if let Some(k) = key.to_tf_string() {
+                        map.insert(k, val);
+                    } else {
+                        let sp = self.span(k.span());
+                        return match key {
+                            Value::Unknown(_) => key,
+                            _ => err(
+                                format!("object key must be a string, not {}", key.type_name()),
+                                Some(sp),
+                            ),
+                        };
+                    }
+                }
+                Value::Object(map)
+            }
+            Expression::StringTemplate(t) => self.eval_template(t),
+            Expression::HeredocTemplate(h) => self.eval_template(&h.template),
+            Expression::Parenthesis(p) => self.eval(p.inner()),
+            Expression::Variable(v) => {
+                let name = v.value().as_str();
+                if let Some(val) = self.lookup_scope(name) {
+                    return val.clone();
+                }
+                let sp = self.span(v.span());
+                err(format!("unknown name `{name}`"), Some(sp))
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr);
+                match cond {
+                    Value::Bool(true) => self.eval(&c.true_expr),
+                    Value::Bool(false) => self.eval(&c.false_expr),
+                    Value::Unknown(_) => cond,
+                    Value::String(s) if s == "true" => self.eval(&c.true_expr),
+                    Value::String(s) if s == "false" => self.eval(&c.false_expr),
+                    other => err(
+                        format!("condition must be a bool, not {}", other.type_name()),
+                        Some(self.span(c.cond_expr.span())),
+                    ),
+                }
+            }
+            Expression::FuncCall(f) => self.eval_call(f),
+            Expression::Traversal(t) => self.eval_traversal(t),
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr);
+                let sp = self.span(e.span());
+                match (u.operator.value(), v) {
+                    (_, v @ Value::Unknown(_)) => v,
+                    (UnaryOperator::Neg, v) => match to_number(&v) {
+                        Some(n) => Value::Number(-n),
+                        None => err(format!("cannot negate a {}", v.type_name()), Some(sp)),
+                    },
+                    (UnaryOperator::Not, v) => match to_bool(&v) {
+                        Some(b) => Value::Bool(!b),
+                        None => err(format!("cannot apply `!` to a {}", v.type_name()), Some(sp)),
+                    },
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let sp = self.span(e.span());
+                let op = *b.operator.value();
+                let l = self.eval(&b.lhs_expr);
+                // Short-circuit known booleans, as Terraform does for unknowns.
+                match (op, &l) {
+                    (BinaryOperator::And, Value::Bool(false)) => return Value::Bool(false),
+                    (BinaryOperator::Or, Value::Bool(true)) => return Value::Bool(true),
+                    _ => {}
+                }
+                let r = self.eval(&b.rhs_expr);
+                binary(op, &l, &r, sp)
+            }
+            Expression::ForExpr(f) => self.eval_for(f),
+        }
+    }
+
+    fn eval_template(&mut self, t: &'a Template) -> Value {
+        let mut out = String::new();
+        let mut unknown: Option<Value> = None;
+        self.render_template(t, &mut out, &mut unknown, &mut false);
+        if let Some(u) = unknown {
+            return u;
+        }
+        Value::String(out)
+    }
+
+    fn render_template(
+        &mut self,
+        t: &'a Template,
+        out: &mut String,
+        unknown: &mut Option<Value>,
+        strip_next: &mut bool,
+    ) {
+        for el in t {
+            match el {
+                Element::Literal(l) => {
+                    let s = l.value();
+                    if *strip_next {
+                        out.push_str(s.trim_start());
+                        *strip_next = false;
+                    } else {
+                        out.push_str(s);
+                    }
+                }
+                Element::Interpolation(i) => {
+                    if i.strip.strip_start() {
+                        let keep = out.trim_end().len();
+                        out.truncate(keep);
+                    }
+                    let v = self.eval(&i.expr);
+                    match v {
+                        Value::Unknown(_) => {
+                            if unknown.is_none() {
+                                *unknown = Some(v);
+                            }
+                        }
+                        other => match other.to_tf_string() {
+                            Some(s) => out.push_str(&s),
+                            None => {
+                                if unknown.is_none() {
+                                    let sp = self.span(i.expr.span());
+                                    *unknown = Some(match other {
+                                        Value::Null => err(
+                                            "cannot include a null value in a string template",
+                                            Some(sp),
+                                        ),
+                                        _ => err(
+                                            format!(
+                                                "cannot include a {} in a string template",
+                                                other.type_name()
+                                            ),
+                                            Some(sp),
+                                        ),
+                                    });
+                                }
+                            }
+                        },
+                    }
+                    *strip_next = i.strip.strip_end();
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let c = self.eval(&ifd.if_expr.cond_expr);
+                        match to_bool(&c) {
+                            Some(true) => {
+                                self.render_template(
+                                    &ifd.if_expr.template,
+                                    out,
+                                    unknown,
+                                    strip_next,
+                                );
+                            }
+                            Some(false) => {
+                                if let Some(e) = &ifd.else_expr {
+                                    self.render_template(&e.template, out, unknown, strip_next);
+                                }
+                            }
+                            None => {
+                                if unknown.is_none() {
+                                    *unknown = Some(match c {
+                                        Value::Unknown(_) => c,
+                                        _ => err(
+                                            "template condition must be a bool",
+                                            Some(self.span(ifd.if_expr.cond_expr.span())),
+                                        ),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                    Directive::For(fd) => {
+                        let fe = &fd.for_expr;
+                        let coll = self.eval(&fe.collection_expr);
+                        let Ok(items) = iter_items(&coll) else {
+                            if unknown.is_none() {
+                                *unknown = Some(match coll {
+                                    Value::Unknown(_) => coll,
+                                    _ => err(
+                                        format!("cannot iterate over a {}", coll.type_name()),
+                                        Some(self.span(fe.collection_expr.span())),
+                                    ),
+                                });
+                            }
+                            continue;
+                        };
+                        for (k, v) in items {
+                            let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
+                            if let Some(kv) = &fe.key_var {
+                                b.push((kv.value().as_str().to_owned(), k));
+                            }
+                            self.with_bindings(b, |env| {
+                                env.render_template(&fe.template, out, unknown, strip_next);
+                            });
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    fn eval_for(&mut self, f: &'a ForExpr) -> Value {
+        let coll = self.eval(&f.intro.collection_expr);
+        let Ok(items) = iter_items(&coll) else {
+            return match coll {
+                Value::Unknown(_) => coll,
+                _ => err(
+                    format!("cannot iterate over a {}", coll.type_name()),
+                    Some(self.span(f.intro.collection_expr.span())),
+                ),
+            };
+        };
+        let vname = f.intro.value_var.value().as_str().to_owned();
+        let kname = f
+            .intro
+            .key_var
+            .as_ref()
+            .map(|k| k.value().as_str().to_owned());
+        let mut list = Vec::new();
+        let mut obj: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (k, v) in items {
+            let mut b = vec![(vname.clone(), v)];
+            if let Some(kn) = &kname {
+                b.push((kn.clone(), k));
+            }
+            let res = self.with_bindings(b, |env| -> Result<(), Value> {
+                if let Some(c) = &f.cond {
+                    match env.eval(&c.expr) {
+                        Value::Bool(true) => {}
+                        Value::Bool(false) => return Ok(()),
+                        u @ Value::Unknown(_) => return Err(u),
+                        other => {
+                            return Err(err(
+                                format!("`for` condition must be a bool, not {}", other.type_name()),
+                                Some(env.span(c.expr.span())),
+                            ))
+                        }
+                    }
+                }
+                let val = env.eval(&f.value_expr);
+                match &f.key_expr {
+                    None => list.push(val),
+                    Some(ke) => {
+                        let key = env.eval(ke);
+                        let key = match key {
+                            Value::Unknown(_) => return Err(key),
+                            other => match other.to_tf_string() {
+                                Some(s) => s,
+                                None => {
+                                    return Err(err(
+                                        "`for` key must be a string",
+                                        Some(env.span(ke.span())),
+                                    ))
+                                }
+                            },
+                        };
+                        if f.grouping {
+                            groups.entry(key).or_default().push(val);
+                        } else {
+                            match obj.entry(key) {
+                                std::collections::btree_map::Entry::Occupied(o) => {
+                                    return Err(err(
+                                        format!(
+                                            "duplicate key `{}` in `for` expression (use `...` to group)",
+                                            o.key()
+                                        ),
+                                        Some(env.span(ke.span())),
+                                    ));
+                                }
+                                std::collections::btree_map::Entry::Vacant(v) => {
+                                    v.insert(val);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            });
+            if let Err(u) = res {
+                return u;
+            }
+        }
+        if f.key_expr.is_none() {
+            Value::List(list)
+        } else if f.grouping {
+            Value::Object(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            )
+        } else {
+            Value::Object(obj)
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Function calls
+
+    fn eval_call(&mut self, f: &'a FuncCall) -> Value {
+        let sp = self.span(f.span());
+        let mut name = f.name.name.value().as_str().to_owned();
+        if !f.name.namespace.is_empty() {
+            let ns: Vec<&str> = f
+                .name
+                .namespace
+                .iter()
+                .map(|i| i.value().as_str())
+                .collect();
+            if ns == ["provider", "terraform"] || ns == ["core"] {
+                // `core::file(...)`: the built-in
+            } else {
+                name = format!("{}::{name}", ns.join("::"));
+                return Value::unknown(
+                    UnknownReason::Unsupported {
+                        what: format!("{name}()"),
+                    },
+                    Some(sp),
+                );
+            }
+        }
+        let mut args: Vec<Value> = f.args.iter().map(|a| self.eval(a)).collect();
+        if f.args.expand_final() {
+            match args.pop() {
+                Some(Value::List(l)) => args.extend(l),
+                Some(u @ Value::Unknown(_)) => return u,
+                Some(other) => {
+                    return err(
+                        format!("cannot expand a {} into arguments", other.type_name()),
+                        Some(sp),
+                    )
+                }
+                None => {}
+            }
+        }
+        match name.as_str() {
+            "file" => self.fn_file(&args, sp),
+            "templatefile" => self.fn_templatefile(&args, sp),
+            "fileexists" => match args.as_slice() {
+                [Value::String(p)] => {
+                    let path = self.resolve(p);
+                    Value::Bool(path.is_file())
+                }
+                [u @ Value::Unknown(_)] => u.clone(),
+                _ => err("fileexists() takes one string argument", Some(sp)),
+            },
+            _ => funcs::call(&name, args, sp),
+        }
+    }
+
+    /// A path as Terraform resolves it (relative to the root module).
+    pub(crate) fn resolve(&self, p: &str) -> PathBuf {
+        super::files::normalize(&self.root_dir.join(p))
+    }
+
+    /// Read a file through the cache, registering it and recording it.
+    pub(crate) fn read_file(&mut self, path: &Path) -> Result<FileId, String> {
+        let res = self.cache.read(path, self.sources);
+        if let Ok(id) = res {
+            if !self.read_files.contains(&id) {
+                self.read_files.push(id);
+            }
+        }
+        res
+    }
+
+    fn fn_file(&mut self, args: &[Value], sp: Span) -> Value {
+        match args {
+            [Value::String(p)] => {
+                let path = self.resolve(p);
+                match self.read_file(&path) {
+                    Ok(id) => Value::String(self.sources.get(id).text.clone()),
+                    Err(m) => err(format!("cannot read {}: {m}", path.display()), Some(sp)),
+                }
+            }
+            [u @ Value::Unknown(_)] => u.clone(),
+            [other] => err(
+                format!("file() needs a string path, not {}", other.type_name()),
+                Some(sp),
+            ),
+            _ => err("file() takes exactly one argument", Some(sp)),
+        }
+    }
+
+    fn fn_templatefile(&mut self, args: &[Value], sp: Span) -> Value {
+        let (p, vars) = match args {
+            [Value::String(p), Value::Object(vars)] => (p, vars.clone()),
+            [Value::String(p), Value::Null] => (p, BTreeMap::new()),
+            [Value::Unknown(_), _] => return args[0].clone(),
+            [_, Value::Unknown(_)] => return args[1].clone(),
+            _ => {
+                return err(
+                    "templatefile() takes a path and an object of variables",
+                    Some(sp),
+                )
+            }
+        };
+        let path = self.resolve(p);
+        let id = match self.read_file(&path) {
+            Ok(id) => id,
+            Err(m) => return err(format!("cannot read {}: {m}", path.display()), Some(sp)),
+        };
+        let text = self.sources.get(id).text.clone();
+        let template = match hcl_edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.location().offset().min(text.len());
+                return err(
+                    format!(
+                        "template {} does not parse: {}",
+                        path.display(),
+                        e.message()
+                    ),
+                    Some(Span::new(id, at..at)),
+                );
+            }
+        };
+        // The template only sees its own variables.
+        let bindings: Vec<(String, Value)> = vars.into_iter().collect();
+        let saved_scope = std::mem::take(&mut self.scope);
+        let result = self.in_file(id, |env| {
+            env.with_bindings(bindings, |env| {
+                let mut out = String::new();
+                let mut unknown = None;
+                // The template tree lives only for this call, so it is
+                // rendered by the lifetime-free template evaluator.
+                render_template_any(env, &template, &mut out, &mut unknown);
+                unknown.unwrap_or(Value::String(out))
+            })
+        });
+        self.scope = saved_scope;
+        result
+    }
+
+    // ------------------------------------------------------------------
+    // References
+
+    fn eval_traversal(&mut self, t: &'a Traversal) -> Value {
+        let sp = self.span(t.span());
+        let ops: Vec<&'a TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let Expression::Variable(root) = &t.expr else {
+            let base = self.eval(&t.expr);
+            return self.apply_ops(base, &ops, sp);
+        };
+        let root = root.value().as_str();
+        if let Some(v) = self.lookup_scope(root) {
+            let v = v.clone();
+            return self.apply_ops(v, &ops, sp);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str()),
+            _ => None,
+        };
+        match root {
+            "var" => {
+                let Some(name) = attr(0) else {
+                    return err("`var` must be followed by a variable name", Some(sp));
+                };
+                let Some(&i) = self.decls.var_idx.get(name) else {
+                    return err(format!("undeclared variable `var.{name}`"), Some(sp));
+                };
+                let v = respan_unknown(self.var_values[i].clone(), sp);
+                self.apply_ops(v, &ops[1..], sp)
+            }
+            "local" => {
+                let Some(name) = attr(0) else {
+                    return err("`local` must be followed by a local value name", Some(sp));
+                };
+                let v = self.local_value(name, sp);
+                self.apply_ops(v, &ops[1..], sp)
+            }
+            "path" => {
+                let v = match attr(0) {
+                    Some("module") => Value::String(self.path_module.clone()),
+                    Some("root" | "cwd") => Value::String(".".to_owned()),
+                    _ => return err("unknown `path` attribute", Some(sp)),
+                };
+                self.apply_ops(v, &ops[1..], sp)
+            }
+            "terraform" => match attr(0) {
+                Some("workspace") => Value::String("default".to_owned()),
+                _ => Value::unknown(
+                    UnknownReason::Unsupported {
+                        what: "terraform.*".to_owned(),
+                    },
+                    Some(sp),
+                ),
+            },
+            "count" | "each" => err(
+                format!(
+                    "`{root}` is only available in blocks that set `{}`",
+                    if root == "count" { "count" } else { "for_each" }
+                ),
+                Some(sp),
+            ),
+            "self" => Value::unknown(
+                UnknownReason::Unsupported {
+                    what: "self".to_owned(),
+                },
+                Some(sp),
+            ),
+            "data" => {
+                let (Some(rtype), Some(name)) = (attr(0), attr(1)) else {
+                    return err("`data` must be followed by a type and a name", Some(sp));
+                };
+                self.resource_ref(Mode::Data, rtype, name, &ops[2..], sp)
+            }
+            "module" => {
+                let Some(name) = attr(0) else {
+                    return err("`module` must be followed by a module name", Some(sp));
+                };
+                let v = self.module_value(name, sp);
+                self.apply_ops(v, &ops[1..], sp)
+            }
+            rtype => {
+                let Some(name) = attr(0) else {
+                    return err(format!("unknown name `{rtype}`"), Some(sp));
+                };
+                self.resource_ref(Mode::Managed, rtype, name, &ops[1..], sp)
+            }
+        }
+    }
+
+    pub(crate) fn local_value(&mut self, name: &str, sp: Span) -> Value {
+        let Some(&i) = self.decls.local_idx.get(name) else {
+            return err(format!("undeclared local value `local.{name}`"), Some(sp));
+        };
+        match &self.locals[i] {
+            Memo::Done(v) => return v.clone(),
+            Memo::Busy => {
+                return err(
+                    format!("`local.{name}` refers to itself (a cycle)"),
+                    Some(sp),
+                );
+            }
+            Memo::Todo => {}
+        }
+        self.locals[i] = Memo::Busy;
+        let decl = &self.decls.locals[i];
+        let (expr, file) = (&decl.attr.value, decl.file);
+        // Locals see no `count`/`each`/`for` bindings of the referrer.
+        let saved = std::mem::take(&mut self.scope);
+        let v = self.in_file(file, |env| env.eval(expr));
+        self.scope = saved;
+        self.locals[i] = Memo::Done(v.clone());
+        v
+    }
+
+    fn module_value(&mut self, name: &str, sp: Span) -> Value {
+        let Some(&i) = self.decls.mod_idx.get(name) else {
+            return err(format!("undeclared module `module.{name}`"), Some(sp));
+        };
+        let address = self.address(&format!("module.{name}"));
+        match self.child(i) {
+            Some(m) => Value::Object(
+                m.outputs
+                    .iter()
+                    .map(|(k, o)| (k.clone(), o.value.clone()))
+                    .collect(),
+            ),
+            None => Value::unknown(UnknownReason::External { address }, Some(sp)),
+        }
+    }
+
+    /// Load (once) the local child module `i`; `None` when it is remote,
+    /// missing or being loaded (a cycle).
+    pub(crate) fn child(&mut self, i: usize) -> Option<&Module> {
+        if matches!(self.children[i], Memo::Todo) {
+            self.children[i] = Memo::Busy;
+            let loaded = super::build::load_child(self, i);
+            self.children[i] = Memo::Done(loaded.map(Box::new));
+        }
+        match &self.children[i] {
+            Memo::Done(Some(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn resource_ref(
+        &mut self,
+        mode: Mode,
+        rtype: &str,
+        name: &str,
+        ops: &[&'a TraversalOperator],
+        sp: Span,
+    ) -> Value {
+        let local_addr = if mode == Mode::Managed {
+            format!("{rtype}.{name}")
+        } else {
+            format!("data.{rtype}.{name}")
+        };
+        let Some(&idx) = self.decls.res_idx.get(&(mode, rtype, name)) else {
+            let what = if mode == Mode::Managed {
+                "resource"
+            } else {
+                "data source"
+            };
+            return err(format!("undeclared {what} `{local_addr}`"), Some(sp));
+        };
+        if !rtype.starts_with("sym_") {
+            return Value::unknown(
+                UnknownReason::External {
+                    address: self.address(&local_addr),
+                },
+                Some(sp),
+            );
+        }
+        let expansion = self.expansion(idx);
+        match expansion {
+            Expansion::Single => {
+                let inst = self.instance_value(idx, None, sp);
+                self.apply_resource_ops(inst, idx, None, ops, sp)
+            }
+            Expansion::Unknown(u) => respan_unknown(u, sp),
+            Expansion::Count(n) => {
+                // `sym_target.g[0]` picks one instance.
+                if let Some((key, rest)) = self.static_key(ops) {
+                    let i = match key {
+                        Value::Number(f) if f >= 0.0 && f.fract() == 0.0 => f as u64,
+                        Value::String(s) => match s.parse::<u64>() {
+                            Ok(i) => i,
+                            Err(_) => return err("a `count` index must be a number", Some(sp)),
+                        },
+                        u @ Value::Unknown(_) => return u,
+                        _ => return err("a `count` index must be a whole number", Some(sp)),
+                    };
+                    if i >= n {
+                        return err(
+                            format!("index {i} is out of range for `{local_addr}` (count = {n})"),
+                            Some(sp),
+                        );
+                    }
+                    let k = Some(InstanceKey::Index(i));
+                    let inst = self.instance_value(idx, k.as_ref(), sp);
+                    return self.apply_resource_ops(inst, idx, k.as_ref(), rest, sp);
+                }
+                let list = (0..n)
+                    .map(|i| self.instance_value(idx, Some(&InstanceKey::Index(i)), sp))
+                    .collect();
+                self.apply_ops(Value::List(list), ops, sp)
+            }
+            Expansion::Map(entries) => {
+                if let Some((key, rest)) = self.static_key(ops) {
+                    let k = match key {
+                        u @ Value::Unknown(_) => return u,
+                        other => match other.to_tf_string() {
+                            Some(s) => s,
+                            None => return err("a `for_each` key must be a string", Some(sp)),
+                        },
+                    };
+                    if !entries.iter().any(|(ek, _)| *ek == k) {
+                        return err(
+                            format!("`{local_addr}` has no instance with key \"{k}\""),
+                            Some(sp),
+                        );
+                    }
+                    let k = Some(InstanceKey::Key(k));
+                    let inst = self.instance_value(idx, k.as_ref(), sp);
+                    return self.apply_resource_ops(inst, idx, k.as_ref(), rest, sp);
+                }
+                let obj = entries
+                    .iter()
+                    .map(|(k, _)| {
+                        (
+                            k.clone(),
+                            self.instance_value(idx, Some(&InstanceKey::Key(k.clone())), sp),
+                        )
+                    })
+                    .collect();
+                self.apply_ops(Value::Object(obj), ops, sp)
+            }
+        }
+    }
+
+    /// The index operator right after a resource name, evaluated.
+    fn static_key<'o>(
+        &mut self,
+        ops: &'o [&'a TraversalOperator],
+    ) -> Option<(Value, &'o [&'a TraversalOperator])> {
+        match ops.first() {
+            Some(TraversalOperator::Index(e)) => {
+                let v = self.eval(e);
+                Some((v, &ops[1..]))
+            }
+            Some(TraversalOperator::LegacyIndex(i)) => {
+                Some((Value::Number(*i.value() as f64), &ops[1..]))
+            }
+            _ => None,
+        }
+    }
+
+    /// The first attribute access on a `sym_*` instance: configured
+    /// attributes are known, others (`id`, computed) are sym-unknowns.
+    fn apply_resource_ops(
+        &mut self,
+        inst: Value,
+        idx: usize,
+        key: Option<&InstanceKey>,
+        ops: &[&'a TraversalOperator],
+        sp: Span,
+    ) -> Value {
+        if let (Some(TraversalOperator::GetAttr(a)), Value::Object(o)) = (ops.first(), &inst) {
+            let attr = a.value().as_str();
+            let v = match o.get(attr) {
+                Some(v) => v.clone(),
+                None => Value::unknown(
+                    UnknownReason::SymAttribute {
+                        address: self.instance_address(idx, key),
+                        attribute: attr.to_owned(),
+                    },
+                    Some(sp),
+                ),
+            };
+            return self.apply_ops(respan_unknown(v, sp), &ops[1..], sp);
+        }
+        self.apply_ops(inst, ops, sp)
+    }
+
+    pub(crate) fn instance_address(&self, idx: usize, key: Option<&InstanceKey>) -> String {
+        let base = self.address(&self.decls.resources[idx].local_address);
+        match key {
+            None => base,
+            Some(InstanceKey::Index(i)) => format!("{base}[{i}]"),
+            Some(InstanceKey::Key(k)) => format!("{base}[{}]", quote(k)),
+        }
+    }
+
+    /// How block `idx` expands (`count` / `for_each`), evaluated once.
+    pub(crate) fn expansion(&mut self, idx: usize) -> Expansion {
+        match &self.expansions[idx] {
+            Memo::Done(e) => return e.clone(),
+            Memo::Busy => {
+                let d = &self.decls.resources[idx];
+                return Expansion::Unknown(err(
+                    format!(
+                        "the `count` or `for_each` of `{}` refers to itself",
+                        d.local_address
+                    ),
+                    None,
+                ));
+            }
+            Memo::Todo => {}
+        }
+        self.expansions[idx] = Memo::Busy;
+        let d = &self.decls.resources[idx];
+        let (count, for_each, file) = (d.count, d.for_each, d.file);
+        let saved = std::mem::take(&mut self.scope);
+        let e = self.in_file(file, |env| {
+            if let Some(c) = count {
+                let sp = env.span(c.value.span());
+                match env.eval(&c.value) {
+                    u @ Value::Unknown(_) => Expansion::Unknown(u),
+                    v => match to_number(&v) {
+                        Some(n) if n >= 0.0 && n.fract() == 0.0 => Expansion::Count(n as u64),
+                        _ => Expansion::Unknown(err(
+                            "`count` must be a whole, non-negative number",
+                            Some(sp),
+                        )),
+                    },
+                }
+            } else if let Some(f) = for_each {
+                let sp = env.span(f.value.span());
+                match env.eval(&f.value) {
+                    u @ Value::Unknown(_) => Expansion::Unknown(u),
+                    Value::Object(o) => Expansion::Map(o.into_iter().collect()),
+                    Value::List(l) => {
+                        let mut out = Vec::new();
+                        for v in l {
+                            match v {
+                                Value::String(s) => out.push((s.clone(), Value::String(s))),
+                                u @ Value::Unknown(_) => return Expansion::Unknown(u),
+                                _ => {
+                                    return Expansion::Unknown(err(
+                                        "`for_each` needs a map or a set of strings",
+                                        Some(sp),
+                                    ))
+                                }
+                            }
+                        }
+                        out.sort_by(|a, b| a.0.cmp(&b.0));
+                        out.dedup_by(|a, b| a.0 == b.0);
+                        Expansion::Map(out)
+                    }
+                    other => Expansion::Unknown(err(
+                        format!(
+                            "`for_each` needs a map or a set of strings, not {}",
+                            other.type_name()
+                        ),
+                        Some(sp),
+                    )),
+                }
+            } else {
+                Expansion::Single
+            }
+        });
+        self.scope = saved;
+        self.expansions[idx] = Memo::Done(e.clone());
+        e
+    }
+
+    /// The bindings (`count`, `each`) of one instance.
+    pub(crate) fn instance_bindings(
+        &mut self,
+        idx: usize,
+        key: Option<&InstanceKey>,
+    ) -> Vec<(String, Value)> {
+        match key {
+            None => Vec::new(),
+            Some(InstanceKey::Index(i)) => vec![(
+                "count".to_owned(),
+                Value::Object(BTreeMap::from([(
+                    "index".to_owned(),
+                    Value::Number(*i as f64),
+                )])),
+            )],
+            Some(InstanceKey::Key(k)) => {
+                let value = match self.expansion(idx) {
+                    Expansion::Map(m) => m
+                        .iter()
+                        .find(|(ek, _)| ek == k)
+                        .map_or(Value::Null, |(_, v)| v.clone()),
+                    _ => Value::Null,
+                };
+                vec![(
+                    "each".to_owned(),
+                    Value::Object(BTreeMap::from([
+                        ("key".to_owned(), Value::String(k.clone())),
+                        ("value".to_owned(), value),
+                    ])),
+                )]
+            }
+        }
+    }
+
+    /// The configured attributes of one `sym_*` instance plus its `id`.
+    fn instance_value(&mut self, idx: usize, key: Option<&InstanceKey>, sp: Span) -> Value {
+        let memo_key = (idx, key.cloned());
+        match self.instances.get(&memo_key) {
+            Some(Memo::Done(v)) => return v.clone(),
+            Some(Memo::Busy) => {
+                return err(
+                    format!("`{}` refers to itself", self.instance_address(idx, key)),
+                    Some(sp),
+                )
+            }
+            _ => {}
+        }
+        self.instances.insert(memo_key.clone(), Memo::Busy);
+        let address = self.instance_address(idx, key);
+        let bindings = self.instance_bindings(idx, key);
+        let d = &self.decls.resources[idx];
+        let (block, file) = (d.block, d.file);
+        let saved = std::mem::take(&mut self.scope);
+        let mut obj = self.in_file(file, |env| {
+            env.with_bindings(bindings, |env| {
+                let mut obj = BTreeMap::new();
+                for a in block.body.attributes() {
+                    let name = a.key.value().as_str();
+                    if META_ATTRIBUTES.contains(&name) {
+                        continue;
+                    }
+                    obj.insert(name.to_owned(), env.eval(&a.value));
+                }
+                obj
+            })
+        });
+        self.scope = saved;
+        let id = match self.opts.known_ids.get(&address) {
+            Some(id) => Value::String(id.clone()),
+            None => Value::unknown(
+                UnknownReason::SymAttribute {
+                    address,
+                    attribute: "id".to_owned(),
+                },
+                Some(sp),
+            ),
+        };
+        obj.insert("id".to_owned(), id);
+        let v = Value::Object(obj);
+        self.instances.insert(memo_key, Memo::Done(v.clone()));
+        v
+    }
+
+    /// Apply traversal operators (attributes, indexes, splats) to a value.
+    pub(crate) fn apply_ops(
+        &mut self,
+        mut v: Value,
+        ops: &[&'a TraversalOperator],
+        sp: Span,
+    ) -> Value {
+        let mut i = 0;
+        while i < ops.len() {
+            if let Value::Unknown(_) = v {
+                return v;
+            }
+            match ops[i] {
+                TraversalOperator::GetAttr(a) => {
+                    let name = a.value().as_str();
+                    v = match v {
+                        Value::Object(mut o) => match o.remove(name) {
+                            Some(x) => x,
+                            None => {
+                                return err(format!("object has no attribute `{name}`"), Some(sp))
+                            }
+                        },
+                        Value::Null => {
+                            return err(format!("cannot read attribute `{name}` of null"), Some(sp))
+                        }
+                        other => {
+                            return err(
+                                format!(
+                                    "cannot read attribute `{name}` of a {}",
+                                    other.type_name()
+                                ),
+                                Some(sp),
+                            )
+                        }
+                    };
+                }
+                TraversalOperator::Index(e) => {
+                    let k = self.eval(e);
+                    v = index(v, &k, sp);
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    v = index(v, &Value::Number(*n.value() as f64), sp);
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+                    let rest = &ops[i + 1..];
+                    let n = if full {
+                        rest.len()
+                    } else {
+                        rest.iter()
+                            .take_while(|o| matches!(o, TraversalOperator::GetAttr(_)))
+                            .count()
+                    };
+                    let sub = &rest[..n];
+                    let items = match v {
+                        Value::List(l) => l,
+                        Value::Null => Vec::new(),
+                        other => vec![other],
+                    };
+                    v = Value::List(
+                        items
+                            .into_iter()
+                            .map(|x| self.apply_ops(x, sub, sp))
+                            .collect(),
+                    );
+                    i += 1 + n;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        v
+    }
+
+    // ------------------------------------------------------------------
+    // Bodies
+
+    /// Evaluate a block body into the model's [`Body`], expanding `dynamic`
+    /// blocks. `skip_meta` drops Terraform meta-arguments.
+    pub(crate) fn eval_body(&mut self, body: &'a HclBody, skip_meta: bool, path: &str) -> Body {
+        let mut out = Body::default();
+        for s in body {
+            match s {
+                Structure::Attribute(a) => {
+                    let name = a.key.value().as_str();
+                    if skip_meta && META_ATTRIBUTES.contains(&name) {
+                        continue;
+                    }
+                    let value = self.eval(&a.value);
+                    let span = self.span(a.span());
+                    if name == "implementation" || name == "on_change" {
+                        let file_arg = match &a.value {
+                            Expression::FuncCall(f)
+                                if f.name.namespace.is_empty()
+                                    && f.name.name.value().as_str() == "file" =>
+                            {
+                                Some(f.args.get(0).map_or(Value::Null, |x| self.eval(x)))
+                            }
+                            _ => None,
+                        };
+                        self.impl_hits.push(ImplHit {
+                            attribute: if path.is_empty() {
+                                name.to_owned()
+                            } else {
+                                format!("{path}.{name}")
+                            },
+                            expr_is_file_call: file_arg,
+                            value: value.clone(),
+                            span: self.span(a.value.span()),
+                        });
+                    }
+                    out.attributes.push(Attribute {
+                        name: name.to_owned(),
+                        span,
+                        name_span: self.span(a.key.span()),
+                        expr_span: self.span(a.value.span()),
+                        value,
+                    });
+                }
+                Structure::Block(b) => {
+                    let kind = b.ident.value().as_str();
+                    if skip_meta && META_BLOCKS.contains(&kind) {
+                        continue;
+                    }
+                    if kind == "dynamic" {
+                        self.eval_dynamic(b, path, &mut out);
+                        continue;
+                    }
+                    let sub = if path.is_empty() {
+                        kind.to_owned()
+                    } else {
+                        format!("{path}.{kind}")
+                    };
+                    let inner = self.eval_body(&b.body, false, &sub);
+                    out.blocks.push(NestedBlock {
+                        kind: kind.to_owned(),
+                        labels: b.labels.iter().map(|l| l.as_str().to_owned()).collect(),
+                        span: self.span(b.span()),
+                        kind_span: self.span(b.ident.span()),
+                        body: inner,
+                        dynamic: false,
+                        dynamic_unknown: false,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn eval_dynamic(&mut self, b: &'a Block, path: &str, out: &mut Body) {
+        let Some(label) = b.labels.first() else {
+            return;
+        };
+        let kind = label.as_str().to_owned();
+        let kind_span = self.span(label.span());
+        let span = self.span(b.span());
+        let iterator = b
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.value().as_str().to_owned()),
+                _ => None,
+            })
+            .unwrap_or_else(|| kind.clone());
+        let content = b.body.get_blocks("content").next();
+        let sub = if path.is_empty() {
+            kind.clone()
+        } else {
+            format!("{path}.{kind}")
+        };
+        let coll = match b.body.get_attribute("for_each") {
+            Some(a) => self.eval(&a.value),
+            None => err("a `dynamic` block needs `for_each`", Some(span)),
+        };
+        let items = iter_items(&coll);
+        let Some(content) = content else { return };
+        if let Ok(items) = items {
+            for (k, v) in items {
+                let it = Value::Object(BTreeMap::from([
+                    ("key".to_owned(), k),
+                    ("value".to_owned(), v),
+                ]));
+                let body = self.with_bindings(vec![(iterator.clone(), it)], |env| {
+                    env.eval_body(&content.body, false, &sub)
+                });
+                out.blocks.push(NestedBlock {
+                    kind: kind.clone(),
+                    labels: Vec::new(),
+                    span,
+                    kind_span,
+                    body,
+                    dynamic: true,
+                    dynamic_unknown: false,
+                });
+            }
+        } else {
+            let u = match coll {
+                Value::Unknown(_) => coll,
+                other => err(
+                    format!("cannot iterate over a {}", other.type_name()),
+                    Some(span),
+                ),
+            };
+            let it = Value::Object(BTreeMap::from([
+                ("key".to_owned(), u.clone()),
+                ("value".to_owned(), u),
+            ]));
+            let body = self.with_bindings(vec![(iterator.clone(), it)], |env| {
+                env.eval_body(&content.body, false, &sub)
+            });
+            out.blocks.push(NestedBlock {
+                kind,
+                labels: Vec::new(),
+                span,
+                kind_span,
+                body,
+                dynamic: true,
+                dynamic_unknown: true,
+            });
+        }
+    }
+}
+
+fn render_template_any(
+    env: &mut Env<'_, '_>,
+    t: &Template,
+    out: &mut String,
+    unknown: &mut Option<Value>,
+) {
+    let mut sub = TemplateEval { env };
+    sub.render(t, out, unknown, &mut false);
+}
+
+/// A minimal evaluator for templatefile() templates: variables in scope,
+/// functions, operators, conditionals, `for`; no module references.
+struct TemplateEval<'e, 'a, 's> {
+    env: &'e mut Env<'a, 's>,
+}
+
+impl TemplateEval<'_, '_, '_> {
+    fn render(
+        &mut self,
+        t: &Template,
+        out: &mut String,
+        unknown: &mut Option<Value>,
+        strip_next: &mut bool,
+    ) {
+        for el in t {
+            match el {
+                Element::Literal(l) => {
+                    if *strip_next {
+                        out.push_str(l.value().trim_start());
+                        *strip_next = false;
+                    } else {
+                        out.push_str(l.value());
+                    }
+                }
+                Element::Interpolation(i) => {
+                    if i.strip.strip_start() {
+                        let keep = out.trim_end().len();
+                        out.truncate(keep);
+                    }
+                    let v = self.eval(&i.expr);
+                    match v.to_tf_string() {
+                        Some(s) => out.push_str(&s),
+                        None => {
+                            if unknown.is_none() {
+                                *unknown = Some(match v {
+                                    Value::Unknown(_) => v,
+                                    other => err(
+                                        format!(
+                                            "cannot include a {} in a template",
+                                            other.type_name()
+                                        ),
+                                        Some(self.env.span(i.expr.span())),
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    *strip_next = i.strip.strip_end();
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => match to_bool(&self.eval(&ifd.if_expr.cond_expr)) {
+                        Some(true) => self.render(&ifd.if_expr.template, out, unknown, strip_next),
+                        Some(false) => {
+                            if let Some(e) = &ifd.else_expr {
+                                self.render(&e.template, out, unknown, strip_next);
+                            }
+                        }
+                        None => {
+                            if unknown.is_none() {
+                                *unknown = Some(err(
+                                    "template condition is not a known bool",
+                                    Some(self.env.span(ifd.if_expr.cond_expr.span())),
+                                ));
+                            }
+                        }
+                    },
+                    Directive::For(fd) => {
+                        let fe = &fd.for_expr;
+                        let coll = self.eval(&fe.collection_expr);
+                        let Ok(items) = iter_items(&coll) else {
+                            if unknown.is_none() {
+                                *unknown = Some(match coll {
+                                    Value::Unknown(_) => coll,
+                                    _ => err(
+                                        "cannot iterate in template",
+                                        Some(self.env.span(fe.collection_expr.span())),
+                                    ),
+                                });
+                            }
+                            continue;
+                        };
+                        for (k, v) in items {
+                            let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
+                            if let Some(kv) = &fe.key_var {
+                                b.push((kv.value().as_str().to_owned(), k));
+                            }
+                            let n = b.len();
+                            self.env.scope.extend(b);
+                            self.render(&fe.template, out, unknown, strip_next);
+                            let keep = self.env.scope.len() - n;
+                            self.env.scope.truncate(keep);
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    fn eval(&mut self, e: &Expression) -> Value {
+        if self.env.depth >= MAX_EVAL_DEPTH {
+            return err("template nested too deeply", Some(self.env.span(e.span())));
+        }
+        self.env.depth += 1;
+        let v = self.eval_inner(e);
+        self.env.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, e: &Expression) -> Value {
+        let sp = self.env.span(e.span());
+        match e {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map_or(Value::Null, Value::Number),
+            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::Array(a) => Value::List(a.iter().map(|x| self.eval(x)).collect()),
+            Expression::Object(o) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in o {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.value().as_str().to_owned(),
+                        ObjectKey::Expression(Expression::Variable(var)) => {
+                            var.value().as_str().to_owned()
+                        }
+                        ObjectKey::Expression(ke) => match self.eval(ke).to_tf_string() {
+                            Some(s) => s,
+                            None => return err("object key must be a string", Some(sp)),
+                        },
+                    };
+                    map.insert(key, self.eval(v.expr()));
+                }
+                Value::Object(map)
+            }
+            Expression::StringTemplate(t) => {
+                let mut out = String::new();
+                let mut unknown = None;
+                self.render(t, &mut out, &mut unknown, &mut false);
+                unknown.unwrap_or(Value::String(out))
+            }
+            Expression::HeredocTemplate(h) => {
+                let mut out = String::new();
+                let mut unknown = None;
+                self.render(&h.template, &mut out, &mut unknown, &mut false);
+                unknown.unwrap_or(Value::String(out))
+            }
+            Expression::Parenthesis(p) => self.eval(p.inner()),
+            Expression::Variable(v) => {
+                let name = v.value().as_str();
+                match self.env.lookup_scope(name) {
+                    Some(x) => x.clone(),
+                    None => err(
+                        format!("template variable `{name}` is not defined"),
+                        Some(sp),
+                    ),
+                }
+            }
+            Expression::Conditional(c) => match self.eval(&c.cond_expr) {
+                Value::Bool(true) => self.eval(&c.true_expr),
+                Value::Bool(false) => self.eval(&c.false_expr),
+                u @ Value::Unknown(_) => u,
+                _ => err("condition must be a bool", Some(sp)),
+            },
+            Expression::FuncCall(f) => {
+                let args: Vec<Value> = f.args.iter().map(|a| self.eval(a)).collect();
+                let name = f.name.name.value().as_str();
+                if name == "file" || name == "templatefile" {
+                    return Value::unknown(
+                        UnknownReason::Unsupported {
+                            what: format!("{name}() inside a template"),
+                        },
+                        Some(sp),
+                    );
+                }
+                funcs::call(name, args, sp)
+            }
+            Expression::Traversal(t) => {
+                let base = self.eval(&t.expr);
+                let mut v = base;
+                let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                for op in ops {
+                    if v.is_unknown() {
+                        return v;
+                    }
+                    v = match op {
+                        TraversalOperator::GetAttr(a) => match v {
+                            Value::Object(mut o) => match o.remove(a.value().as_str()) {
+                                Some(x) => x,
+                                None => {
+                                    return err(
+                                        format!("object has no attribute `{}`", a.value().as_str()),
+                                        Some(sp),
+                                    )
+                                }
+                            },
+                            _ => return err("cannot read an attribute of a non-object", Some(sp)),
+                        },
+                        TraversalOperator::Index(ie) => {
+                            let k = self.eval(ie);
+                            index(v, &k, sp)
+                        }
+                        TraversalOperator::LegacyIndex(n) => {
+                            index(v, &Value::Number(*n.value() as f64), sp)
+                        }
+                        _ => {
+                            return Value::unknown(
+                                UnknownReason::Unsupported {
+                                    what: "splat inside a template".to_owned(),
+                                },
+                                Some(sp),
+                            )
+                        }
+                    };
+                }
+                v
+            }
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr);
+                match (u.operator.value(), v) {
+                    (_, v @ Value::Unknown(_)) => v,
+                    (UnaryOperator::Neg, v) => to_number(&v)
+                        .map_or_else(|| err("cannot negate", Some(sp)), |n| Value::Number(-n)),
+                    (UnaryOperator::Not, v) => to_bool(&v)
+                        .map_or_else(|| err("cannot negate", Some(sp)), |b| Value::Bool(!b)),
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.eval(&b.lhs_expr);
+                let r = self.eval(&b.rhs_expr);
+                binary(*b.operator.value(), &l, &r, sp)
+            }
+            Expression::ForExpr(f) => {
+                let coll = self.eval(&f.intro.collection_expr);
+                let Ok(items) = iter_items(&coll) else {
+                    return match coll {
+                        Value::Unknown(_) => coll,
+                        _ => err("cannot iterate", Some(sp)),
+                    };
+                };
+                let mut list = Vec::new();
+                let mut obj = BTreeMap::new();
+                for (k, v) in items {
+                    let mut b = vec![(f.intro.value_var.value().as_str().to_owned(), v)];
+                    if let Some(kv) = &f.intro.key_var {
+                        b.push((kv.value().as_str().to_owned(), k));
+                    }
+                    let n = b.len();
+                    self.env.scope.extend(b);
+                    let keep_item = match &f.cond {
+                        Some(c) => to_bool(&self.eval(&c.expr)) == Some(true),
+                        None => true,
+                    };
+                    if keep_item {
+                        let val = self.eval(&f.value_expr);
+                        match &f.key_expr {
+                            None => list.push(val),
+                            Some(ke) => {
+                                if let Some(k) = self.eval(ke).to_tf_string() {
+                                    obj.insert(k, val);
+                                }
+                            }
+                        }
+                    }
+                    let keep = self.env.scope.len() - n;
+                    self.env.scope.truncate(keep);
+                }
+                if f.key_expr.is_some() {
+                    Value::Object(obj)
+                } else {
+                    Value::List(list)
+                }
+            }
+        }
+    }
+}
+
+/// Quote a for_each key as Terraform prints it in an address.
+pub(crate) fn quote(k: &str) -> String {
+    let mut s = String::with_capacity(k.len() + 2);
+    s.push('"');
+    for c in k.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// Unknowns met through a reference point at the reference.
+pub(crate) fn respan_unknown(v: Value, sp: Span) -> Value {
+    match v {
+        Value::Unknown(Unknown { reason, span: _ }) => Value::Unknown(Unknown {
+            reason,
+            span: Some(sp),
+        }),
+        other => other,
+    }
+}
+
+/// The (key, value) pairs a `for` iterates over.
+pub(crate) fn iter_items(v: &Value) -> Result<Vec<(Value, Value)>, ()> {
+    match v {
+        Value::List(l) => Ok(l
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (Value::Number(i as f64), x.clone()))
+            .collect()),
+        Value::Object(o) => Ok(o
+            .iter()
+            .map(|(k, x)| (Value::String(k.clone()), x.clone()))
+            .collect()),
+        Value::Null => Ok(Vec::new()),
+        _ => Err(()),
+    }
+}
+
+pub(crate) fn to_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
+pub(crate) fn to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn index(v: Value, k: &Value, sp: Span) -> Value {
+    if let Value::Unknown(_) = k {
+        return k.clone();
+    }
+    match v {
+        Value::List(mut l) => match to_number(k) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < l.len() => {
+                l.swap_remove(n as usize)
+            }
+            Some(n) => err(
+                format!(
+                    "index {} is out of range for a list of {} elements",
+                    format_number(n),
+                    l.len()
+                ),
+                Some(sp),
+            ),
+            None => err("a list index must be a number", Some(sp)),
+        },
+        Value::Object(mut o) => match k.to_tf_string() {
+            Some(s) => match o.remove(&s) {
+                Some(x) => x,
+                None => err(format!("key \"{s}\" does not exist"), Some(sp)),
+            },
+            None => err("an object key must be a string", Some(sp)),
+        },
+        u @ Value::Unknown(_) => u,
+        Value::Null => err("cannot index null", Some(sp)),
+        other => err(format!("cannot index a {}", other.type_name()), Some(sp)),
+    }
+}
+
+fn binary(op: BinaryOperator, l: &Value, r: &Value, sp: Span) -> Value {
+    use BinaryOperator as B;
+    match op {
+        B::Eq | B::NotEq => {
+            if let Some(u) = first_unknown([l, r]) {
+                return u;
+            }
+            let eq = values_equal(l, r);
+            Value::Bool(if op == B::Eq { eq } else { !eq })
+        }
+        B::And | B::Or => {
+            if let Value::Unknown(_) = l {
+                return l.clone();
+            }
+            if let Value::Unknown(_) = r {
+                return r.clone();
+            }
+            match (to_bool(l), to_bool(r)) {
+                (Some(a), Some(b)) => Value::Bool(if op == B::And { a && b } else { a || b }),
+                _ => err("`&&` and `||` need bool operands", Some(sp)),
+            }
+        }
+        _ => {
+            if let Value::Unknown(_) = l {
+                return l.clone();
+            }
+            if let Value::Unknown(_) = r {
+                return r.clone();
+            }
+            let (Some(a), Some(b)) = (to_number(l), to_number(r)) else {
+                return err(
+                    format!(
+                        "arithmetic and comparison need numbers, not {} and {}",
+                        l.type_name(),
+                        r.type_name()
+                    ),
+                    Some(sp),
+                );
+            };
+            match op {
+                B::Plus => Value::Number(a + b),
+                B::Minus => Value::Number(a - b),
+                B::Mul => Value::Number(a * b),
+                B::Div => {
+                    if b == 0.0 {
+                        err("division by zero", Some(sp))
+                    } else {
+                        Value::Number(a / b)
+                    }
+                }
+                B::Mod => {
+                    if b == 0.0 {
+                        err("modulo by zero", Some(sp))
+                    } else {
+                        Value::Number(a % b)
+                    }
+                }
+                B::Less => Value::Bool(a < b),
+                B::LessEq => Value::Bool(a <= b),
+                B::Greater => Value::Bool(a > b),
+                B::GreaterEq => Value::Bool(a >= b),
+                _ => err("unsupported operator", Some(sp)),
+            }
+        }
+    }
+}
+
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => (x - y).abs() < f64::EPSILON * x.abs().max(1.0),
+        _ => a == b,
+    }
+}

@@ -1,0 +1,461 @@
+//! Reading and parsing the files of one module directory, in parallel.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::Element;
+
+use super::model::{Problem, ProblemKind};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+/// Files larger than this are not read (a `.tf` or `impl.py` of this size is
+/// a mistake, and reading it would make every run slow).
+pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Stack size of the threads that parse and evaluate: the parser and the
+/// evaluator recurse (both cap their depth), debug builds use big frames.
+pub(crate) const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The text of a file, or why it could not be read.
+pub(crate) enum ReadOutcome {
+    Text(String),
+    /// Not UTF-8: the lossy text and the offset of the first bad byte.
+    BadUtf8(String, usize),
+    Failed(String),
+}
+
+/// Read a file as text, refusing directories, huge files and the like with
+/// a message that says why.
+pub(crate) fn read_text(path: &Path) -> ReadOutcome {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return ReadOutcome::Failed(io_message(&e)),
+    };
+    if meta.is_dir() {
+        return ReadOutcome::Failed("is a directory, not a file".to_owned());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return ReadOutcome::Failed(format!(
+            "file is too large ({} bytes; the limit is {} bytes)",
+            meta.len(),
+            MAX_FILE_BYTES
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let file = std::fs::File::open(path);
+    let res = file.and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = res {
+        return ReadOutcome::Failed(io_message(&e));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return ReadOutcome::Failed(format!(
+            "file is too large (more than {MAX_FILE_BYTES} bytes)"
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => ReadOutcome::Text(s),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            ReadOutcome::BadUtf8(lossy, at)
+        }
+    }
+}
+
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let s = e.to_string();
+            // "Too many levels of symbolic links (os error 40)" -> lower-case start
+            let mut out = s.split(" (os error").next().unwrap_or(&s).trim().to_owned();
+            if let Some(first) = out.get(..1) {
+                let lower = first.to_lowercase();
+                out.replace_range(..1, &lower);
+            }
+            out
+        }
+    }
+}
+
+/// Lexically tidy a path: drop `.` components and fold `a/..`.
+pub(crate) fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    let mut depth = 0usize;
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if depth > 0 {
+                    out.pop();
+                    depth -= 1;
+                } else {
+                    out.push("..");
+                }
+            }
+            Component::Normal(x) => {
+                out.push(x);
+                depth += 1;
+            }
+            other => {
+                out.push(other.as_os_str());
+                depth = 0;
+            }
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// Terraform ignores editor backups and hidden files.
+fn ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// One `.tf` file after reading and parsing.
+pub(crate) struct ParsedFile {
+    pub id: FileId,
+    pub body: Option<Body>,
+}
+
+/// What a worker thread produced for one file.
+struct Work {
+    path: PathBuf,
+    outcome: ReadOutcome,
+    body: Option<Body>,
+    syntax: Option<(String, usize)>,
+    prefetched: Vec<(PathBuf, ReadOutcome)>,
+}
+
+/// Files read ahead of evaluation (`file("${path.module}/x")`) and files
+/// already registered, shared by a module and its children.
+#[derive(Default)]
+pub(crate) struct ReadCache {
+    pub prefetched: HashMap<PathBuf, ReadOutcome>,
+    /// Path -> registered file id, or the reason it could not be read.
+    pub registered: HashMap<PathBuf, Result<FileId, String>>,
+}
+
+impl ReadCache {
+    /// Read (once) and register a file that evaluation needs.
+    pub(crate) fn read(&mut self, path: &Path, sources: &mut SourceMap) -> Result<FileId, String> {
+        let path = normalize(path);
+        if let Some(r) = self.registered.get(&path) {
+            return r.clone();
+        }
+        let outcome = match self.prefetched.remove(&path) {
+            Some(o) => o,
+            None => read_text(&path),
+        };
+        let res = match outcome {
+            ReadOutcome::Text(t) => Ok(sources.add(SourceFile::new(path.clone(), path.clone(), t))),
+            ReadOutcome::BadUtf8(_, at) => Err(format!("file is not valid UTF-8 (byte {at})")),
+            ReadOutcome::Failed(m) => Err(m),
+        };
+        self.registered.insert(path, res.clone());
+        res
+    }
+}
+
+/// The result of reading a module directory.
+pub(crate) struct DirFiles {
+    pub files: Vec<ParsedFile>,
+    pub problems: Vec<Problem>,
+}
+
+/// List, read and parse the `.tf` files of `dir` (sorted by name), in
+/// parallel. `path_module` is what `path.module` evaluates to, used to read
+/// the targets of `file("${path.module}/...")` ahead of time.
+pub(crate) fn load_dir(
+    dir: &Path,
+    root_dir: &Path,
+    path_module: &str,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+) -> DirFiles {
+    let mut problems = Vec::new();
+    let list_dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let entries = match std::fs::read_dir(list_dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            problems.push(Problem {
+                kind: ProblemKind::Unreadable,
+                message: format!(
+                    "cannot read directory {}: {}",
+                    dir.display(),
+                    io_message(&e)
+                ),
+                span: None,
+                path: dir.to_path_buf(),
+                help: Some("check that the path exists and is a readable directory".to_owned()),
+            });
+            return DirFiles {
+                files: Vec::new(),
+                problems,
+            };
+        }
+    };
+    let mut names: Vec<String> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.ends_with(".tf") && !ignored_name(name) {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    if names.is_empty() {
+        problems.push(Problem {
+            kind: ProblemKind::NoConfiguration,
+            message: format!("no .tf files in {}", dir.display()),
+            span: None,
+            path: dir.to_path_buf(),
+            help: Some("point symflow at a Terraform module directory".to_owned()),
+        });
+        return DirFiles {
+            files: Vec::new(),
+            problems,
+        };
+    }
+    let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+    let works = parse_parallel(&paths, root_dir, path_module);
+
+    let mut files = Vec::with_capacity(works.len());
+    for w in works {
+        for (p, o) in w.prefetched {
+            cache.prefetched.entry(p).or_insert(o);
+        }
+        match w.outcome {
+            ReadOutcome::Failed(msg) => problems.push(Problem {
+                kind: ProblemKind::Unreadable,
+                message: format!("cannot read {}: {msg}", w.path.display()),
+                span: None,
+                path: w.path,
+                help: None,
+            }),
+            ReadOutcome::BadUtf8(text, at) => {
+                let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
+                problems.push(Problem {
+                    kind: ProblemKind::Unreadable,
+                    message: format!("{} is not valid UTF-8", w.path.display()),
+                    span: Some(Span::new(id, at..at + 1)),
+                    path: w.path,
+                    help: Some("save the file as UTF-8".to_owned()),
+                });
+                files.push(ParsedFile { id, body: None });
+            }
+            ReadOutcome::Text(text) => {
+                let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
+                if let Some((msg, at)) = w.syntax {
+                    let len = sources.get(id).text.len();
+                    let start = at.min(len);
+                    let end = sources.get(id).text[start..]
+                        .chars()
+                        .next()
+                        .map_or(start, |c| start + c.len_utf8());
+                    problems.push(Problem {
+                        kind: ProblemKind::Syntax,
+                        message: msg,
+                        span: Some(Span::new(id, start..end)),
+                        path: w.path,
+                        help: None,
+                    });
+                }
+                files.push(ParsedFile { id, body: w.body });
+            }
+        }
+    }
+    DirFiles { files, problems }
+}
+
+fn parse_parallel(paths: &[PathBuf], root_dir: &Path, path_module: &str) -> Vec<Work> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8)
+        .min(paths.len().div_ceil(16).max(1));
+    if threads <= 1 {
+        return paths
+            .iter()
+            .map(|p| work_on(p, root_dir, path_module))
+            .collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    let mut out: Vec<Work> = Vec::with_capacity(paths.len());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                let h = std::thread::Builder::new()
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(s, move || {
+                        part.iter()
+                            .map(|p| work_on(p, root_dir, path_module))
+                            .collect::<Vec<_>>()
+                    });
+                (part, h)
+            })
+            .collect();
+        for (part, h) in handles {
+            let res = h.map_err(|_| ()).and_then(|h| h.join().map_err(|_| ()));
+            match res {
+                Ok(ws) => out.extend(ws),
+                Err(()) => out.extend(part.iter().map(|p| Work {
+                    path: p.clone(),
+                    outcome: ReadOutcome::Failed("internal error while parsing".to_owned()),
+                    body: None,
+                    syntax: None,
+                    prefetched: Vec::new(),
+                })),
+            }
+        }
+    });
+    out
+}
+
+fn work_on(path: &Path, root_dir: &Path, path_module: &str) -> Work {
+    let outcome = read_text(path);
+    let mut body = None;
+    let mut syntax = None;
+    let mut prefetched = Vec::new();
+    if let ReadOutcome::Text(text) = &outcome {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        match hcl_edit::parser::parse_body(text) {
+            Ok(b) => {
+                let mut wanted = Vec::new();
+                prefetch_body(&b, path_module, &mut wanted);
+                for rel in wanted {
+                    let p = normalize(&root_dir.join(&rel));
+                    if prefetched.iter().any(|(q, _)| *q == p) {
+                        continue;
+                    }
+                    let o = read_text(&p);
+                    prefetched.push((p, o));
+                }
+                body = Some(b);
+            }
+            Err(e) => {
+                let msg = e.message().to_owned();
+                let msg = if msg.is_empty() {
+                    "invalid HCL syntax".to_owned()
+                } else {
+                    format!("invalid HCL syntax: {}", tidy_parse_message(&msg))
+                };
+                syntax = Some((msg, e.location().offset()));
+            }
+        }
+    }
+    Work {
+        path: path.to_path_buf(),
+        outcome,
+        body,
+        syntax,
+        prefetched,
+    }
+}
+
+fn tidy_parse_message(msg: &str) -> String {
+    let m = msg.trim().trim_end_matches('.');
+    let mut s = m.to_owned();
+    if let Some(first) = s.get(..1) {
+        let lower = first.to_lowercase();
+        s.replace_range(..1, &lower);
+    }
+    s
+}
+
+/// Find `file(...)` / `templatefile(...)` calls whose path is built from
+/// literals and `path.module` / `path.root` only.
+fn prefetch_body(body: &Body, path_module: &str, out: &mut Vec<String>) {
+    for s in body {
+        match s {
+            Structure::Attribute(a) => prefetch_expr(&a.value, path_module, out, 0),
+            Structure::Block(b) => prefetch_body(&b.body, path_module, out),
+        }
+    }
+}
+
+fn prefetch_expr(e: &Expression, path_module: &str, out: &mut Vec<String>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    match e {
+        Expression::FuncCall(f) => {
+            let name = f.name.name.value().as_str();
+            if (name == "file" || name == "templatefile") && f.name.namespace.is_empty() {
+                if let Some(p) = f.args.get(0).and_then(|a| static_path(a, path_module)) {
+                    out.push(p);
+                }
+            }
+            for a in &f.args {
+                prefetch_expr(a, path_module, out, depth + 1);
+            }
+        }
+        Expression::Object(o) => {
+            for (_, v) in o {
+                prefetch_expr(v.expr(), path_module, out, depth + 1);
+            }
+        }
+        Expression::Array(a) => {
+            for v in a {
+                prefetch_expr(v, path_module, out, depth + 1);
+            }
+        }
+        Expression::Parenthesis(p) => prefetch_expr(p.inner(), path_module, out, depth + 1),
+        Expression::Conditional(c) => {
+            prefetch_expr(&c.true_expr, path_module, out, depth + 1);
+            prefetch_expr(&c.false_expr, path_module, out, depth + 1);
+        }
+        _ => {}
+    }
+}
+
+fn static_path(e: &Expression, path_module: &str) -> Option<String> {
+    match e {
+        Expression::String(s) => Some(s.value().clone()),
+        Expression::StringTemplate(t) => {
+            let mut out = String::new();
+            for el in t {
+                match el {
+                    Element::Literal(l) => out.push_str(l.value()),
+                    Element::Interpolation(i) => match &i.expr {
+                        Expression::Traversal(tr) => {
+                            let Expression::Variable(v) = &tr.expr else {
+                                return None;
+                            };
+                            if v.value().as_str() != "path" || tr.operators.len() != 1 {
+                                return None;
+                            }
+                            match tr.operators[0].value() {
+                                TraversalOperator::GetAttr(a) if a.value().as_str() == "module" => {
+                                    out.push_str(path_module);
+                                }
+                                TraversalOperator::GetAttr(a)
+                                    if a.value().as_str() == "root"
+                                        || a.value().as_str() == "cwd" =>
+                                {
+                                    out.push('.');
+                                }
+                                _ => return None,
+                            }
+                        }
+                        _ => return None,
+                    },
+                    Element::Directive(_) => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}

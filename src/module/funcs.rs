@@ -1,0 +1,571 @@
+//! Terraform's built-in functions that Sym configurations use. Functions
+//! that need the module (`file`, `templatefile`) live in the evaluator.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use super::eval::{err, first_unknown, to_bool, to_number};
+use super::value::{format_number, UnknownReason, Value};
+use crate::source::Span;
+
+/// Call a pure function. Unknown arguments make the result unknown (with
+/// the argument's reason), except where the function does not need them.
+pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
+    // Functions that look only at the shape of their arguments.
+    match name {
+        "length" => return length(&args, sp),
+        "concat" => return concat(args, sp),
+        "merge" => return merge(args, sp),
+        "tolist" | "toset" => return to_list(name, args, sp),
+        "tomap" => return to_map(args, sp),
+        "keys" => return keys(&args, sp),
+        "values" => return values(args, sp),
+        "coalesce" => return coalesce(args, sp),
+        "flatten" => return flatten(args, sp),
+        "lookup" => return lookup(args, sp),
+        _ => {}
+    }
+    if let Some(u) = first_unknown(args.iter()) {
+        return u;
+    }
+    match name {
+        "jsonencode" => one(&args, name, sp, |v| {
+            let j = to_json(v);
+            Ok(Value::String(serde_json::to_string(&j).unwrap_or_default()))
+        }),
+        "jsondecode" => one(&args, name, sp, |v| match v {
+            Value::String(s) => match serde_json::from_str::<serde_json::Value>(s) {
+                Ok(j) => Ok(from_json(&j)),
+                Err(e) => Err(format!("jsondecode(): invalid JSON: {e}")),
+            },
+            _ => Err("jsondecode() needs a string".to_owned()),
+        }),
+        "format" => format_fn(&args, sp),
+        "lower" => string_fn(&args, name, sp, |s| s.to_lowercase()),
+        "upper" => string_fn(&args, name, sp, |s| s.to_uppercase()),
+        "title" => string_fn(&args, name, sp, title),
+        "trimspace" => string_fn(&args, name, sp, |s| s.trim().to_owned()),
+        "base64encode" => string_fn(&args, name, sp, |s| {
+            base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
+        }),
+        "base64decode" => one(&args, name, sp, |v| {
+            let s = v.to_tf_string().ok_or("base64decode() needs a string")?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(s.as_bytes())
+                .map_err(|e| format!("base64decode(): {e}"))?;
+            String::from_utf8(bytes)
+                .map(Value::String)
+                .map_err(|_| "base64decode(): the result is not UTF-8".to_owned())
+        }),
+        "join" => match args.as_slice() {
+            [sep, rest @ ..] if !rest.is_empty() => {
+                let Some(sep) = sep.to_tf_string() else {
+                    return err("join() needs a string separator", Some(sp));
+                };
+                let mut parts = Vec::new();
+                for l in rest {
+                    let Value::List(items) = l else {
+                        return err("join() needs lists of strings", Some(sp));
+                    };
+                    for i in items {
+                        match i.to_tf_string() {
+                            Some(s) => parts.push(s),
+                            None => return err("join() needs lists of strings", Some(sp)),
+                        }
+                    }
+                }
+                Value::String(parts.join(&sep))
+            }
+            _ => err("join() takes a separator and one or more lists", Some(sp)),
+        },
+        "split" => match args.as_slice() {
+            [sep, s] => match (sep.to_tf_string(), s.to_tf_string()) {
+                (Some(sep), Some(s)) => {
+                    if s.is_empty() {
+                        Value::List(Vec::new())
+                    } else if sep.is_empty() {
+                        Value::List(s.chars().map(|c| Value::String(c.to_string())).collect())
+                    } else {
+                        Value::List(
+                            s.split(sep.as_str())
+                                .map(|p| Value::String(p.to_owned()))
+                                .collect(),
+                        )
+                    }
+                }
+                _ => err("split() needs two strings", Some(sp)),
+            },
+            _ => err("split() takes a separator and a string", Some(sp)),
+        },
+        "replace" => match args.as_slice() {
+            [s, from, to] => match (s.to_tf_string(), from.to_tf_string(), to.to_tf_string()) {
+                (Some(s), Some(from), Some(to)) => {
+                    if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
+                        Value::unknown(
+                            UnknownReason::Unsupported {
+                                what: "replace() with a regular expression".to_owned(),
+                            },
+                            Some(sp),
+                        )
+                    } else if from.is_empty() {
+                        Value::String(s)
+                    } else {
+                        Value::String(s.replace(&from, &to))
+                    }
+                }
+                _ => err("replace() needs three strings", Some(sp)),
+            },
+            _ => err(
+                "replace() takes a string, a substring and a replacement",
+                Some(sp),
+            ),
+        },
+        "contains" => match args.as_slice() {
+            [Value::List(l), v] => Value::Bool(l.iter().any(|x| {
+                x == v
+                    || x.to_tf_string().is_some()
+                        && x.to_tf_string() == v.to_tf_string()
+                        && x.type_name() == v.type_name()
+            })),
+            [_, _] => err("contains() needs a list", Some(sp)),
+            _ => err("contains() takes a list and a value", Some(sp)),
+        },
+        "tostring" => one(&args, name, sp, |v| match v {
+            Value::Null => Ok(Value::Null),
+            other => other
+                .to_tf_string()
+                .map(Value::String)
+                .ok_or_else(|| format!("cannot convert a {} to a string", other.type_name())),
+        }),
+        "tonumber" => one(&args, name, sp, |v| match v {
+            Value::Null => Ok(Value::Null),
+            other => to_number(other)
+                .map(Value::Number)
+                .ok_or_else(|| format!("cannot convert this {} to a number", other.type_name())),
+        }),
+        "tobool" => one(&args, name, sp, |v| match v {
+            Value::Null => Ok(Value::Null),
+            other => to_bool(other)
+                .map(Value::Bool)
+                .ok_or_else(|| format!("cannot convert this {} to a bool", other.type_name())),
+        }),
+        "abs" => one(&args, name, sp, |v| {
+            to_number(v)
+                .map(|n| Value::Number(n.abs()))
+                .ok_or_else(|| "abs() needs a number".to_owned())
+        }),
+        "max" | "min" => {
+            let mut nums = Vec::new();
+            for a in &args {
+                match to_number(a) {
+                    Some(n) => nums.push(n),
+                    None => return err(format!("{name}() needs numbers"), Some(sp)),
+                }
+            }
+            let r = if name == "max" {
+                nums.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            } else {
+                nums.iter().copied().fold(f64::INFINITY, f64::min)
+            };
+            if nums.is_empty() {
+                err(format!("{name}() needs at least one number"), Some(sp))
+            } else {
+                Value::Number(r)
+            }
+        }
+        "distinct" => one(&args, name, sp, |v| match v {
+            Value::List(l) => {
+                let mut out: Vec<Value> = Vec::new();
+                for x in l {
+                    if !out.contains(x) {
+                        out.push(x.clone());
+                    }
+                }
+                Ok(Value::List(out))
+            }
+            _ => Err("distinct() needs a list".to_owned()),
+        }),
+        "startswith" | "endswith" => match args.as_slice() {
+            [Value::String(s), Value::String(p)] => Value::Bool(if name == "startswith" {
+                s.starts_with(p.as_str())
+            } else {
+                s.ends_with(p.as_str())
+            }),
+            _ => err(format!("{name}() takes two strings"), Some(sp)),
+        },
+        "element" => match args.as_slice() {
+            [Value::List(l), i] => match to_number(i) {
+                Some(n) if !l.is_empty() && n >= 0.0 => l[(n as usize) % l.len()].clone(),
+                _ => err("element() needs a non-empty list and an index", Some(sp)),
+            },
+            _ => err("element() takes a list and an index", Some(sp)),
+        },
+        "zipmap" => match args.as_slice() {
+            [Value::List(k), Value::List(v)] if k.len() == v.len() => {
+                let mut m = BTreeMap::new();
+                for (k, v) in k.iter().zip(v) {
+                    let Some(k) = k.to_tf_string() else {
+                        return err("zipmap() keys must be strings", Some(sp));
+                    };
+                    m.insert(k, v.clone());
+                }
+                Value::Object(m)
+            }
+            _ => err("zipmap() takes two lists of the same length", Some(sp)),
+        },
+        _ => Value::unknown(
+            UnknownReason::Unsupported {
+                what: format!("{name}()"),
+            },
+            Some(sp),
+        ),
+    }
+}
+
+fn one(
+    args: &[Value],
+    name: &str,
+    sp: Span,
+    f: impl FnOnce(&Value) -> Result<Value, String>,
+) -> Value {
+    match args {
+        [v] => f(v).unwrap_or_else(|m| err(m, Some(sp))),
+        _ => err(format!("{name}() takes exactly one argument"), Some(sp)),
+    }
+}
+
+fn string_fn(args: &[Value], name: &str, sp: Span, f: impl FnOnce(&str) -> String) -> Value {
+    one(args, name, sp, |v| match v.to_tf_string() {
+        Some(s) => Ok(Value::String(f(&s))),
+        None => Err(format!("{name}() needs a string, not {}", v.type_name())),
+    })
+}
+
+fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+fn length(args: &[Value], sp: Span) -> Value {
+    match args {
+        [Value::List(l)] => Value::Number(l.len() as f64),
+        [Value::Object(o)] => Value::Number(o.len() as f64),
+        [Value::String(s)] => Value::Number(s.chars().count() as f64),
+        [u @ Value::Unknown(_)] => u.clone(),
+        [other] => err(
+            format!("length() cannot take a {}", other.type_name()),
+            Some(sp),
+        ),
+        _ => err("length() takes exactly one argument", Some(sp)),
+    }
+}
+
+fn concat(args: Vec<Value>, sp: Span) -> Value {
+    let mut out = Vec::new();
+    for a in args {
+        match a {
+            Value::List(l) => out.extend(l),
+            u @ Value::Unknown(_) => return u,
+            other => {
+                return err(
+                    format!("concat() needs lists, not {}", other.type_name()),
+                    Some(sp),
+                )
+            }
+        }
+    }
+    Value::List(out)
+}
+
+fn merge(args: Vec<Value>, sp: Span) -> Value {
+    let mut out = BTreeMap::new();
+    for a in args {
+        match a {
+            Value::Object(o) => out.extend(o),
+            Value::Null => {}
+            u @ Value::Unknown(_) => return u,
+            other => {
+                return err(
+                    format!("merge() needs maps or objects, not {}", other.type_name()),
+                    Some(sp),
+                )
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn to_list(name: &str, args: Vec<Value>, sp: Span) -> Value {
+    let Ok([v]) = <[Value; 1]>::try_from(args) else {
+        return err(format!("{name}() takes exactly one argument"), Some(sp));
+    };
+    match v {
+        Value::List(l) => {
+            if name == "toset" {
+                let mut out: Vec<Value> = Vec::new();
+                for x in l {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                // Sets of strings iterate in lexical order, as in Terraform.
+                if out.iter().all(|x| matches!(x, Value::String(_))) {
+                    out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                }
+                Value::List(out)
+            } else {
+                Value::List(l)
+            }
+        }
+        Value::Null => Value::Null,
+        u @ Value::Unknown(_) => u,
+        other => err(
+            format!("{name}() needs a list, not {}", other.type_name()),
+            Some(sp),
+        ),
+    }
+}
+
+fn to_map(args: Vec<Value>, sp: Span) -> Value {
+    match <[Value; 1]>::try_from(args) {
+        Ok([v @ (Value::Object(_) | Value::Null | Value::Unknown(_))]) => v,
+        Ok([other]) => err(
+            format!("tomap() needs an object, not {}", other.type_name()),
+            Some(sp),
+        ),
+        Err(_) => err("tomap() takes exactly one argument", Some(sp)),
+    }
+}
+
+fn keys(args: &[Value], sp: Span) -> Value {
+    match args {
+        [Value::Object(o)] => Value::List(o.keys().map(|k| Value::String(k.clone())).collect()),
+        [u @ Value::Unknown(_)] => u.clone(),
+        _ => err("keys() takes one map or object", Some(sp)),
+    }
+}
+
+fn values(args: Vec<Value>, sp: Span) -> Value {
+    match <[Value; 1]>::try_from(args) {
+        Ok([Value::Object(o)]) => Value::List(o.into_values().collect()),
+        Ok([u @ Value::Unknown(_)]) => u,
+        _ => err("values() takes one map or object", Some(sp)),
+    }
+}
+
+fn coalesce(args: Vec<Value>, sp: Span) -> Value {
+    for a in args {
+        match a {
+            Value::Null => {}
+            Value::String(ref s) if s.is_empty() => {}
+            other => return other,
+        }
+    }
+    err("coalesce() found no non-null, non-empty argument", Some(sp))
+}
+
+fn flatten(args: Vec<Value>, sp: Span) -> Value {
+    fn walk(v: Value, out: &mut Vec<Value>) -> Option<Value> {
+        match v {
+            Value::List(l) => {
+                for x in l {
+                    if let Some(u) = walk(x, out) {
+                        return Some(u);
+                    }
+                }
+                None
+            }
+            u @ Value::Unknown(_) => Some(u),
+            other => {
+                out.push(other);
+                None
+            }
+        }
+    }
+    match <[Value; 1]>::try_from(args) {
+        Ok([v @ Value::List(_)]) => {
+            let mut out = Vec::new();
+            match walk(v, &mut out) {
+                Some(u) => u,
+                None => Value::List(out),
+            }
+        }
+        Ok([u @ Value::Unknown(_)]) => u,
+        _ => err("flatten() takes one list", Some(sp)),
+    }
+}
+
+fn lookup(args: Vec<Value>, sp: Span) -> Value {
+    let (map, key, default) = match args.len() {
+        2 | 3 => {
+            let mut it = args.into_iter();
+            let m = it.next().unwrap_or(Value::Null);
+            let k = it.next().unwrap_or(Value::Null);
+            (m, k, it.next())
+        }
+        _ => {
+            return err(
+                "lookup() takes a map, a key and an optional default",
+                Some(sp),
+            )
+        }
+    };
+    if let Value::Unknown(_) = key {
+        return key;
+    }
+    let Some(k) = key.to_tf_string() else {
+        return err("lookup() needs a string key", Some(sp));
+    };
+    match map {
+        Value::Object(mut o) => match o.remove(&k) {
+            Some(v) => v,
+            None => default
+                .unwrap_or_else(|| err(format!("lookup(): key \"{k}\" does not exist"), Some(sp))),
+        },
+        u @ Value::Unknown(_) => u,
+        other => err(
+            format!("lookup() needs a map, not {}", other.type_name()),
+            Some(sp),
+        ),
+    }
+}
+
+fn format_fn(args: &[Value], sp: Span) -> Value {
+    let Some((fmt, rest)) = args.split_first() else {
+        return err("format() needs a format string", Some(sp));
+    };
+    let Some(fmt) = fmt.as_str() else {
+        return err("format() needs a string format", Some(sp));
+    };
+    let mut out = String::new();
+    let mut next = 0usize;
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        // Flags, width and precision are accepted and mostly ignored.
+        let mut spec = String::new();
+        while let Some(&d) = chars.peek() {
+            if d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | '#' | ' ' | '[' | ']') {
+                spec.push(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let Some(verb) = chars.next() else {
+            return err("format(): the format string ends with `%`", Some(sp));
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(arg) = rest.get(next) else {
+            return err(
+                "format(): not enough arguments for the format string",
+                Some(sp),
+            );
+        };
+        next += 1;
+        match verb {
+            's' | 'v' => match arg {
+                Value::List(_) | Value::Object(_) if verb == 'v' => {
+                    out.push_str(&serde_json::to_string(&to_json(arg)).unwrap_or_default());
+                }
+                other => match other.to_tf_string() {
+                    Some(s) => out.push_str(&s),
+                    None => {
+                        return err(
+                            format!(
+                                "format(): cannot format a {} with %{verb}",
+                                other.type_name()
+                            ),
+                            Some(sp),
+                        )
+                    }
+                },
+            },
+            'q' => match arg.to_tf_string() {
+                Some(s) => out.push_str(&serde_json::to_string(&s).unwrap_or_default()),
+                None => return err("format(): %q needs a string", Some(sp)),
+            },
+            'd' => match to_number(arg) {
+                Some(n) => out.push_str(&(n.trunc() as i64).to_string()),
+                None => return err("format(): %d needs a number", Some(sp)),
+            },
+            'f' | 'g' | 'e' => match to_number(arg) {
+                Some(n) => {
+                    let prec = spec.split('.').nth(1).and_then(|p| p.parse::<usize>().ok());
+                    match (verb, prec) {
+                        ('f', p) => {
+                            let p = p.unwrap_or(6);
+                            let _ = write!(out, "{n:.p$}");
+                        }
+                        _ => out.push_str(&format_number(n)),
+                    }
+                }
+                None => return err(format!("format(): %{verb} needs a number"), Some(sp)),
+            },
+            't' => match to_bool(arg) {
+                Some(b) => out.push_str(if b { "true" } else { "false" }),
+                None => return err("format(): %t needs a bool", Some(sp)),
+            },
+            other => {
+                return Value::unknown(
+                    UnknownReason::Unsupported {
+                        what: format!("format() verb %{other}"),
+                    },
+                    Some(sp),
+                )
+            }
+        }
+    }
+    Value::String(out)
+}
+
+/// A known value as JSON (callers check for unknowns first).
+pub(crate) fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null | Value::Unknown(_) => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                serde_json::Value::from(*n as i64)
+            } else {
+                serde_json::Number::from_f64(*n)
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+        }
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::List(l) => serde_json::Value::Array(l.iter().map(to_json).collect()),
+        Value::Object(o) => {
+            serde_json::Value::Object(o.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+pub(crate) fn from_json(j: &serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n.as_f64().map_or(Value::Null, Value::Number),
+        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Array(a) => Value::List(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Variable values: defaults, `TF_VAR_*`, `terraform.tfvars`,
+//! `*.auto.tfvars`, `--var-file`, `--var`, with Terraform's precedence.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::Structure;
+use hcl_edit::template::Element;
+use hcl_edit::Span as _;
+
+use super::decls::span_of;
+use super::eval::{err, to_bool, to_number};
+use super::files::ReadCache;
+use super::funcs::from_json;
+use super::model::{LoadOptions, Problem, ProblemKind, VariableSource};
+use super::value::Value;
+use crate::source::{FileId, SourceMap, Span};
+
+/// A literal expression's value (tfvars and `--var` values may not refer to
+/// anything). Non-literal parts become error unknowns.
+pub(crate) fn literal_value(e: &Expression, file: Option<FileId>, depth: usize) -> Value {
+    let sp = file.map(|f| span_of(f, e.span()));
+    if depth > 128 {
+        return err("value nested too deeply", sp);
+    }
+    match e {
+        Expression::Null(_) => Value::Null,
+        Expression::Bool(b) => Value::Bool(*b.value()),
+        Expression::Number(n) => n.value().as_f64().map_or(Value::Null, Value::Number),
+        Expression::String(s) => Value::String(s.value().clone()),
+        Expression::Array(a) => Value::List(
+            a.iter()
+                .map(|x| literal_value(x, file, depth + 1))
+                .collect(),
+        ),
+        Expression::Object(o) => {
+            let mut m = BTreeMap::new();
+            for (k, v) in o {
+                let key = match k {
+                    ObjectKey::Ident(i) => i.value().as_str().to_owned(),
+                    ObjectKey::Expression(Expression::Variable(v)) => v.value().as_str().to_owned(),
+                    ObjectKey::Expression(ke) => {
+                        match literal_value(ke, file, depth + 1).to_tf_string() {
+                            Some(s) => s,
+                            None => return err("object keys must be strings", sp),
+                        }
+                    }
+                };
+                m.insert(key, literal_value(v.expr(), file, depth + 1));
+            }
+            Value::Object(m)
+        }
+        Expression::StringTemplate(t) => literal_template(t.iter(), sp),
+        Expression::HeredocTemplate(h) => literal_template(h.template.iter(), sp),
+        Expression::Parenthesis(p) => literal_value(p.inner(), file, depth + 1),
+        Expression::UnaryOp(u) => {
+            match (u.operator.value(), literal_value(&u.expr, file, depth + 1)) {
+                (hcl_edit::expr::UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
+                _ => err("variable values must be literals", sp),
+            }
+        }
+        _ => err(
+            "variable values must be literals (no references or function calls)",
+            sp,
+        ),
+    }
+}
+
+fn literal_template<'t>(els: impl Iterator<Item = &'t Element>, sp: Option<Span>) -> Value {
+    let mut out = String::new();
+    for el in els {
+        match el {
+            Element::Literal(l) => out.push_str(l.value()),
+            _ => return err("variable values must be literals (no interpolation)", sp),
+        }
+    }
+    Value::String(out)
+}
+
+/// Convert a value to a primitive type constraint, as Terraform does.
+pub(crate) fn apply_type(v: Value, type_text: Option<&str>) -> Value {
+    let Some(t) = type_text else { return v };
+    match (t.trim(), &v) {
+        (_, Value::Unknown(_) | Value::Null) => v,
+        ("string", Value::Number(_) | Value::Bool(_)) => {
+            Value::String(v.to_tf_string().unwrap_or_default())
+        }
+        ("number", Value::String(_)) => to_number(&v).map_or(v, Value::Number),
+        ("bool", Value::String(_)) => to_bool(&v).map_or(v, Value::Bool),
+        _ => v,
+    }
+}
+
+/// A raw string value (`--var`, `TF_VAR_*`): strings stay strings; complex
+/// types are parsed as HCL literals.
+fn raw_value(raw: &str, type_text: Option<&str>) -> Value {
+    let t = type_text.map(str::trim);
+    match t {
+        None | Some("string" | "any") => Value::String(raw.to_owned()),
+        Some("number" | "bool") => apply_type(Value::String(raw.to_owned()), t),
+        Some(_) => match hcl_edit::parser::parse_expr(raw) {
+            Ok(e) => literal_value(&e, None, 0),
+            Err(_) => Value::String(raw.to_owned()),
+        },
+    }
+}
+
+pub(crate) struct VarSetting {
+    pub value: Value,
+    pub source: VariableSource,
+}
+
+/// Values assigned to root variables, in increasing precedence, applied on
+/// top of each other. Returns name -> setting, plus problems in tfvars files.
+pub(crate) fn root_values(
+    dir: &Path,
+    types: &BTreeMap<String, Option<String>>,
+    opts: &LoadOptions,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+    read_files: &mut Vec<FileId>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, VarSetting> {
+    let mut out: BTreeMap<String, VarSetting> = BTreeMap::new();
+    let ty = |n: &str| types.get(n).and_then(|t| t.as_deref());
+    for (name, raw) in &opts.env_vars {
+        if types.contains_key(name) {
+            out.insert(
+                name.clone(),
+                VarSetting {
+                    value: raw_value(raw, ty(name)),
+                    source: VariableSource::Environment,
+                },
+            );
+        }
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for base in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(base);
+        if p.is_file() {
+            files.push(p);
+        }
+    }
+    let mut auto: Vec<String> = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .map(|rd| {
+        rd.flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+            .collect()
+    })
+    .unwrap_or_default();
+    auto.sort();
+    files.extend(auto.into_iter().map(|n| dir.join(n)));
+    files.extend(opts.var_files.iter().cloned());
+    for f in files {
+        let values = read_tfvars(&f, sources, cache, read_files, problems);
+        for (name, value) in values {
+            if types.contains_key(&name) {
+                let value = apply_type(value, ty(&name));
+                out.insert(
+                    name,
+                    VarSetting {
+                        value,
+                        source: VariableSource::VarFile(f.clone()),
+                    },
+                );
+            }
+        }
+    }
+    for (name, raw) in &opts.vars {
+        if types.contains_key(name) {
+            out.insert(
+                name.clone(),
+                VarSetting {
+                    value: raw_value(raw, ty(name)),
+                    source: VariableSource::CommandLine,
+                },
+            );
+        }
+    }
+    out
+}
+
+fn read_tfvars(
+    path: &Path,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+    read_files: &mut Vec<FileId>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, Value)> {
+    let id = match cache.read(path, sources) {
+        Ok(id) => id,
+        Err(m) => {
+            problems.push(Problem {
+                kind: ProblemKind::Unreadable,
+                message: format!("cannot read {}: {m}", path.display()),
+                span: None,
+                path: path.to_path_buf(),
+                help: None,
+            });
+            return Vec::new();
+        }
+    };
+    if !read_files.contains(&id) {
+        read_files.push(id);
+    }
+    let text = &sources.get(id).text;
+    if path.extension().is_some_and(|e| e == "json") {
+        return match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(o)) => {
+                o.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()
+            }
+            Ok(_) => {
+                problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    message: format!("{} must hold a JSON object", path.display()),
+                    span: Some(Span::new(id, 0..0)),
+                    path: path.to_path_buf(),
+                    help: None,
+                });
+                Vec::new()
+            }
+            Err(e) => {
+                let off = sources.get(id).offset_of(e.line(), e.column());
+                problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    message: format!("invalid JSON: {e}"),
+                    span: Some(Span::new(id, off..off)),
+                    path: path.to_path_buf(),
+                    help: None,
+                });
+                Vec::new()
+            }
+        };
+    }
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => body
+            .iter()
+            .filter_map(|s| match s {
+                Structure::Attribute(a) => Some((
+                    a.key.value().as_str().to_owned(),
+                    literal_value(&a.value, Some(id), 0),
+                )),
+                Structure::Block(_) => None,
+            })
+            .collect(),
+        Err(e) => {
+            let at = e.location().offset().min(text.len());
+            problems.push(Problem {
+                kind: ProblemKind::Syntax,
+                message: format!("invalid HCL syntax: {}", e.message()),
+                span: Some(Span::new(id, at..at)),
+                path: path.to_path_buf(),
+                help: None,
+            });
+            Vec::new()
+        }
+    }
+}
