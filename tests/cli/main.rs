@@ -4,3 +4,7 @@
 mod support;
 
 mod foundation;
+mod deploy;
+
+#[path = "../fake_api/mod.rs"]
+mod fake_api;
