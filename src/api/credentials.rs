@@ -254,7 +254,10 @@ pub fn store(path: &Path, token: &Token, org: Option<&str>) -> Result<(), StoreE
         Some(Value::Mapping(m)) => m,
         _ => Mapping::new(),
     };
-    auth.insert(key("access_token"), Value::String(token.expose().to_owned()));
+    auth.insert(
+        key("access_token"),
+        Value::String(token.expose().to_owned()),
+    );
     doc.insert(key("auth_token"), Value::Mapping(auth));
     if let Some(org) = org {
         doc.insert(key("org"), Value::String(org.to_owned()));
@@ -375,10 +378,7 @@ mod tests {
         let path = dir.path().join("config.yml");
         std::fs::write(&path, "- [unclosed").expect("write");
         assert!(store(&path, &Token::new("t"), None).is_err());
-        assert_eq!(
-            std::fs::read_to_string(&path).expect("read"),
-            "- [unclosed"
-        );
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "- [unclosed");
     }
 
     #[test]

@@ -133,11 +133,9 @@ impl Kind {
     #[must_use]
     pub fn import_format(self) -> ImportFormat {
         match self {
-            Kind::Flow
-            | Kind::Environment
-            | Kind::Runtime
-            | Kind::ErrorLogger
-            | Kind::Secret => ImportFormat::Slug,
+            Kind::Flow | Kind::Environment | Kind::Runtime | Kind::ErrorLogger | Kind::Secret => {
+                ImportFormat::Slug
+            }
             Kind::Integration
             | Kind::Target
             | Kind::Strategy
@@ -370,7 +368,13 @@ pub static PROMPT_FIELD: &[Attr] = &[
         Send::Always,
     ),
     a("prefetch", "prefetch", Ty::Bool, Def::False, Send::Always),
-    b64(a("on_change", "on_change", Ty::Text, Def::Empty, Send::Always)),
+    b64(a(
+        "on_change",
+        "on_change",
+        Ty::Text,
+        Def::Empty,
+        Send::Always,
+    )),
 ];
 
 static ENVIRONMENT: &[Attr] = &[
@@ -575,7 +579,8 @@ impl Field {
             (Field::PromptFields(a), Field::PromptFields(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| fields_equal(x, y))
             }
-            (Field::Pending(_) | Field::Blocked(_), _) | (_, Field::Pending(_) | Field::Blocked(_)) => false,
+            (Field::Pending(_) | Field::Blocked(_), _)
+            | (_, Field::Pending(_) | Field::Blocked(_)) => false,
             _ => self == other,
         }
     }
@@ -617,8 +622,7 @@ pub type Fields = BTreeMap<String, Field>;
 #[must_use]
 pub fn fields_equal(a: &Fields, b: &Fields) -> bool {
     a.len() == b.len()
-        && a
-            .iter()
+        && a.iter()
             .all(|(k, v)| b.get(k).is_some_and(|w| v.same_as(w)))
 }
 
@@ -678,7 +682,9 @@ pub enum EntityError {
 /// # Errors
 /// An answer that is not an object or has no id.
 pub fn decode(kind: Kind, json: &Json) -> Result<Remote, EntityError> {
-    let obj = json.as_object().ok_or(EntityError::NotObject { noun: kind.noun() })?;
+    let obj = json
+        .as_object()
+        .ok_or(EntityError::NotObject { noun: kind.noun() })?;
     let id = obj
         .get("id")
         .and_then(scalar_string)
@@ -751,12 +757,7 @@ fn decode_value(attr: &Attr, raw: &Json) -> Option<Field> {
             Json::String(s) => Field::Bool(s.eq_ignore_ascii_case("true")),
             _ => return None,
         },
-        Ty::List => Field::List(
-            raw.as_array()?
-                .iter()
-                .filter_map(scalar_string)
-                .collect(),
-        ),
+        Ty::List => Field::List(raw.as_array()?.iter().filter_map(scalar_string).collect()),
         Ty::Map => Field::Map(
             raw.as_object()?
                 .iter()
@@ -831,7 +832,9 @@ fn encode_fields(
             }),
             Field::Bool(b) => Json::Bool(b),
             Field::List(l) => Json::Array(l.into_iter().map(Json::String).collect()),
-            Field::Map(m) => Json::Object(m.into_iter().map(|(k, v)| (k, Json::String(v))).collect()),
+            Field::Map(m) => {
+                Json::Object(m.into_iter().map(|(k, v)| (k, Json::String(v))).collect())
+            }
             Field::PromptFields(items) => Json::Array(
                 items
                     .iter()
@@ -907,10 +910,13 @@ pub fn same_identity(kind: Kind, desired: &Fields, remote: &Fields) -> bool {
 /// The Terraform import id of a remote entity (reference §2.0).
 #[must_use]
 pub fn import_id(remote: &Remote) -> Option<String> {
-    let slug = remote
-        .slug
-        .clone()
-        .or_else(|| remote.fields.get("name").and_then(Field::as_str).map(str::to_owned));
+    let slug = remote.slug.clone().or_else(|| {
+        remote
+            .fields
+            .get("name")
+            .and_then(Field::as_str)
+            .map(str::to_owned)
+    });
     match remote.kind.import_format() {
         ImportFormat::Singleton => Some("sym_flows_filter".to_owned()),
         ImportFormat::Slug => slug,
@@ -1008,7 +1014,10 @@ mod tests {
     #[test]
     fn pending_fields_cannot_be_encoded() {
         let mut f = flow_fields();
-        f.insert("environment_id".into(), Field::Pending("sym_environment.e".into()));
+        f.insert(
+            "environment_id".into(),
+            Field::Pending("sym_environment.e".into()),
+        );
         assert!(encode(Kind::Flow, "sym_flow.a", &f, None, &[]).is_err());
     }
 
@@ -1026,7 +1035,10 @@ mod tests {
                 fields,
             }
         };
-        assert_eq!(import_id(&remote(Kind::Flow, "a", None)).as_deref(), Some("a"));
+        assert_eq!(
+            import_id(&remote(Kind::Flow, "a", None)).as_deref(),
+            Some("a")
+        );
         assert_eq!(
             import_id(&remote(Kind::Integration, "pd", Some("pagerduty"))).as_deref(),
             Some("pagerduty:pd")

@@ -485,6 +485,13 @@ fn describe_transport(e: &reqwest::Error) -> String {
     }
 }
 
+/// Everything but unreserved characters (RFC 3986) is escaped.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn display_path(path: &str, query: &[(&str, &str)]) -> String {
     if query.is_empty() {
         return path.to_owned();
@@ -494,7 +501,7 @@ fn display_path(path: &str, query: &[(&str, &str)]) -> String {
         .map(|(k, v)| {
             format!(
                 "{k}={}",
-                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                percent_encoding::utf8_percent_encode(v, QUERY_VALUE)
             )
         })
         .collect();
@@ -524,13 +531,18 @@ mod tests {
         assert!(check_base_url("http://[::1]:9/api/v1").is_ok());
         assert_eq!(
             check_base_url("http://api.symops.com/api/v1"),
-            Err(UrlError::Insecure("http://api.symops.com/api/v1".to_owned()))
+            Err(UrlError::Insecure(
+                "http://api.symops.com/api/v1".to_owned()
+            ))
         );
         assert!(matches!(
             check_base_url("ftp://x"),
             Err(UrlError::Invalid(_))
         ));
-        assert!(matches!(check_base_url("nonsense"), Err(UrlError::Invalid(_))));
+        assert!(matches!(
+            check_base_url("nonsense"),
+            Err(UrlError::Invalid(_))
+        ));
     }
 
     #[test]

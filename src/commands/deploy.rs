@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::fmt::Write as _;
 
 use anyhow::Context as _;
 use serde_json::json;
@@ -100,7 +101,12 @@ impl Resolve for ModuleResolver {
 fn location(sources: &SourceMap, e: &module::Entity) -> Option<String> {
     let file = sources.iter().find(|(id, _)| *id == e.span.file)?.1;
     let lc = file.line_col(e.span.range().start);
-    Some(format!("{}:{}:{}", file.display.display(), lc.line, lc.column))
+    Some(format!(
+        "{}:{}:{}",
+        file.display.display(),
+        lc.line,
+        lc.column
+    ))
 }
 
 /// Refuse a module with errors before any request.
@@ -111,7 +117,12 @@ fn check_module(m: &Module, sources: &SourceMap) -> anyhow::Result<()> {
             .and_then(|s| {
                 let file = sources.iter().find(|(id, _)| *id == s.file)?.1;
                 let lc = file.line_col(s.range().start);
-                Some(format!("{}:{}:{}", file.display.display(), lc.line, lc.column))
+                Some(format!(
+                    "{}:{}:{}",
+                    file.display.display(),
+                    lc.line,
+                    lc.column
+                ))
             })
             .unwrap_or_else(|| p.path.display().to_string());
         return Err(UserError::new(format!(
@@ -141,11 +152,15 @@ fn check_module(m: &Module, sources: &SourceMap) -> anyhow::Result<()> {
 }
 
 /// `--target`: those entities and everything they depend on.
-fn target_closure(desired: &[Desired], targets: &[String]) -> anyhow::Result<Option<BTreeSet<String>>> {
+fn target_closure(
+    desired: &[Desired],
+    targets: &[String],
+) -> anyhow::Result<Option<BTreeSet<String>>> {
     if targets.is_empty() {
         return Ok(None);
     }
-    let by_addr: BTreeMap<&str, &Desired> = desired.iter().map(|d| (d.address.as_str(), d)).collect();
+    let by_addr: BTreeMap<&str, &Desired> =
+        desired.iter().map(|d| (d.address.as_str(), d)).collect();
     let mut keep = BTreeSet::new();
     let mut stack: Vec<String> = Vec::new();
     for t in targets {
@@ -164,7 +179,9 @@ fn target_closure(desired: &[Desired], targets: &[String]) -> anyhow::Result<Opt
                 .map(|d| (strsim::jaro_winkler(&d.address, t), &d.address))
                 .filter(|(s, _)| *s > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
-            let mut err = UserError::new(format!("--target `{t}` matches no sym_* resource of the module"));
+            let mut err = UserError::new(format!(
+                "--target `{t}` matches no sym_* resource of the module"
+            ));
             if let Some((_, b)) = best {
                 err = err.hint(format!("did you mean `{b}`?"));
             } else {
@@ -190,7 +207,9 @@ fn retry_policy() -> RetryPolicy {
     // Tuning knobs for tests and slow links.
     if let Some(ms) = env("SYMFLOW_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
         p.base = Duration::from_millis(ms);
-        p.max = p.max.min(Duration::from_millis(ms.saturating_mul(32).max(1)));
+        p.max = p
+            .max
+            .min(Duration::from_millis(ms.saturating_mul(32).max(1)));
     }
     if let Some(n) = env("SYMFLOW_RETRY_ATTEMPTS").and_then(|v| v.parse::<u32>().ok()) {
         p.attempts = n.max(1);
@@ -211,15 +230,19 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         .unwrap_or_else(|| api::DEFAULT_API_URL.to_owned());
     if let Err(e) = api::check_base_url(&base_url) {
         let hint = match e {
-            api::UrlError::Insecure(_) => "use an https:// URL (plain http is allowed only for localhost)",
+            api::UrlError::Insecure(_) => {
+                "use an https:// URL (plain http is allowed only for localhost)"
+            }
             api::UrlError::Invalid(_) => "pass a URL like https://api.symops.com/api/v1",
         };
         return Err(UserError::new(e.to_string()).hint(hint).into());
     }
     if !args.dir.is_dir() {
-        return Err(UserError::new(format!("`{}` is not a directory", args.dir.display()))
-            .hint("pass the module directory: symflow deploy DIR")
-            .into());
+        return Err(
+            UserError::new(format!("`{}` is not a directory", args.dir.display()))
+                .hint("pass the module directory: symflow deploy DIR")
+                .into(),
+        );
     }
     let options = load_options(args)?;
     let mut resolver = ModuleResolver {
@@ -255,7 +278,8 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         .and_then(|a| a.value.as_str().map(str::to_owned));
     let creds = api::credentials::resolve(&env, jwt_var.as_deref(), org.as_deref())
         .map_err(|e| UserError::new(e.to_string()).hint(e.hint()))?;
-    ctx.ui.debug(&format!("using the Sym token from {}", creds.source));
+    ctx.ui
+        .debug(&format!("using the Sym token from {}", creds.source));
     let ui_log = ctx.ui.clone();
     let client = Client::new(&ClientOptions::new(&base_url), creds.token)
         .map_err(|e| UserError::new(e.to_string()))?
@@ -273,7 +297,10 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         retry,
         on_retry: &on_retry,
     };
-    ctx.ui.status("Reading", &format!("{} entities from {base_url}", desired0.len()));
+    ctx.ui.status(
+        "Reading",
+        &format!("{} entities from {base_url}", desired0.len()),
+    );
     let mut state = read_named(&client, &read_opts, &desired0).map_err(|e| api_error(&e))?;
     let known: BTreeMap<String, String> = desired0
         .iter()
@@ -281,12 +308,15 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
             state
                 .entities
                 .iter()
-                .find(|r| r.kind == d.kind && api::entities::same_identity(d.kind, &d.fields, &r.fields))
+                .find(|r| {
+                    r.kind == d.kind && api::entities::same_identity(d.kind, &d.fields, &r.fields)
+                })
                 .map(|r| (d.address.clone(), r.id.clone()))
         })
         .collect();
     let desired1 = resolver.desired(&known);
-    read_nameless(&client, &read_opts, &desired0, &desired1, &mut state).map_err(|e| api_error(&e))?;
+    read_nameless(&client, &read_opts, &desired0, &desired1, &mut state)
+        .map_err(|e| api_error(&e))?;
     // Ids of nameless entities found now feed their referrers.
     let first = deploy::plan(&desired1, &state);
     let known = first.known_ids();
@@ -307,7 +337,11 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         if blocked {
             return Ok(1);
         }
-        return Ok(if args.detailed_exitcode && plan.has_changes() { 2 } else { 0 });
+        return Ok(if args.detailed_exitcode && plan.has_changes() {
+            2
+        } else {
+            0
+        });
     }
     if !plan.has_changes() {
         if args.format == DeployFormat::Json {
@@ -321,12 +355,17 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     }
     if !args.yes {
         if !ctx.ui.interactive {
-            return Err(UserError::new("refusing to apply without confirmation: there is no terminal to ask on")
-                .hint("pass --yes to apply, or --plan to only show the plan")
-                .into());
+            return Err(UserError::new(
+                "refusing to apply without confirmation: there is no terminal to ask on",
+            )
+            .hint("pass --yes to apply, or --plan to only show the plan")
+            .into());
         }
         ctx.out.flush()?;
-        let ok = ctx.ui.prompter().confirm("Apply these changes to Sym?", false)?;
+        let ok = ctx
+            .ui
+            .prompter()
+            .confirm("Apply these changes to Sym?", false)?;
         if !ok {
             ctx.ui.info("Nothing applied.");
             return Ok(0);
@@ -340,13 +379,14 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         // Only one handler per process; a second deploy in-process keeps the first.
         let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
     }
-    let progress: Box<dyn Progress> = if ctx.ui.err_is_tty && !ctx.ui.quiet && args.format == DeployFormat::Human {
-        Box::new(deploy::progress::Bars::new())
-    } else if args.format == DeployFormat::Human {
-        Box::new(deploy::progress::Lines { ui: ctx.ui.clone() })
-    } else {
-        Box::new(deploy::apply::Silent)
-    };
+    let progress: Box<dyn Progress> =
+        if ctx.ui.err_is_tty && !ctx.ui.quiet && args.format == DeployFormat::Human {
+            Box::new(deploy::progress::Bars::new())
+        } else if args.format == DeployFormat::Human {
+            Box::new(deploy::progress::Lines { ui: ctx.ui.clone() })
+        } else {
+            Box::new(deploy::apply::Silent)
+        };
     let report = deploy::apply(
         &client,
         &plan,
@@ -367,7 +407,9 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
                 .map(|(a, o)| match o {
                     Outcome::Created(r) => json!({"address": a, "action": "create", "id": r.id}),
                     Outcome::Updated(id) => json!({"address": a, "action": "update", "id": id}),
-                    Outcome::Failed(why) | Outcome::NotApplied(why) => json!({"address": a, "reason": why}),
+                    Outcome::Failed(why) | Outcome::NotApplied(why) => {
+                        json!({"address": a, "reason": why})
+                    }
                 })
                 .collect()
         };
@@ -390,14 +432,25 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
 
 fn summarize(report: &Report, ctx: &mut Context<'_>) -> anyhow::Result<()> {
     let applied = report.outcomes.iter().filter(|(_, o)| o.applied()).count();
-    let failed: Vec<_> = report.outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Failed(_))).collect();
-    let not_applied: Vec<_> = report.outcomes.iter().filter(|(_, o)| matches!(o, Outcome::NotApplied(_))).collect();
+    let failed: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
+        .collect();
+    let not_applied: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::NotApplied(_)))
+        .collect();
     if failed.is_empty() && not_applied.is_empty() && !report.interrupted {
         writeln!(ctx.out, "Applied {applied} change(s).")?;
         return Ok(());
     }
     if report.interrupted {
-        writeln!(ctx.out, "Interrupted: in-flight requests finished, nothing new was started.")?;
+        writeln!(
+            ctx.out,
+            "Interrupted: in-flight requests finished, nothing new was started."
+        )?;
     }
     writeln!(
         ctx.out,
@@ -414,12 +467,20 @@ fn summarize(report: &Report, ctx: &mut Context<'_>) -> anyhow::Result<()> {
     for (a, _) in &not_applied {
         writeln!(ctx.out, "  not applied  {a}")?;
     }
-    writeln!(ctx.out, "Run the same command again to finish: it picks up where this one stopped.")?;
+    writeln!(
+        ctx.out,
+        "Run the same command again to finish: it picks up where this one stopped."
+    )?;
     Ok(())
 }
 
 /// Terraform `import {}` blocks for every entity that exists in Sym.
-fn write_imports(path: Option<&Path>, plan: &Plan, report: Option<&Report>, ui: &Ui) -> anyhow::Result<()> {
+fn write_imports(
+    path: Option<&Path>,
+    plan: &Plan,
+    report: Option<&Report>,
+    ui: &Ui,
+) -> anyhow::Result<()> {
     let Some(path) = path else { return Ok(()) };
     let mut out = String::from("# Terraform import blocks for the entities symflow deployed.\n# Generated by symflow; ids per the Sym provider's import formats.\n");
     let mut skipped = Vec::new();
@@ -442,11 +503,12 @@ fn write_imports(path: Option<&Path>, plan: &Plan, report: Option<&Report>, ui: 
             skipped.push(e.address.clone());
             continue;
         };
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\nimport {{\n  to = {}\n  id = {}\n}}\n",
             e.address,
             serde_json::to_string(&id)?
-        ));
+        );
     }
     write_atomic(path, &out).with_context(|| format!("could not write {}", path.display()))?;
     if !skipped.is_empty() {

@@ -32,19 +32,25 @@ pub fn run_with(
 ) -> anyhow::Result<Exit> {
     if let Some(org) = &args.org {
         if org.trim().is_empty() || org.chars().any(char::is_whitespace) {
-            return Err(UserError::new("`--org` must be a non-empty org slug without spaces")
-                .hint("pass your Sym org slug, like --org acme")
-                .into());
+            return Err(
+                UserError::new("`--org` must be a non-empty org slug without spaces")
+                    .hint("pass your Sym org slug, like --org acme")
+                    .into(),
+            );
         }
     }
     let mut raw = Vec::new();
     // A token is a few KB at most; refuse to slurp anything huge.
-    stdin
-        .take(64 * 1024)
-        .read_to_end(&mut raw)
-        .map_err(|e| UserError::new(format!("could not read the token from standard input: {}", e.kind())))?;
-    let text = String::from_utf8(raw)
-        .map_err(|_| UserError::new("the token on standard input is not valid UTF-8").hint("pipe the token itself, e.g. `echo \"$SYM_JWT\" | symflow login --with-token`"))?;
+    stdin.take(64 * 1024).read_to_end(&mut raw).map_err(|e| {
+        UserError::new(format!(
+            "could not read the token from standard input: {}",
+            e.kind()
+        ))
+    })?;
+    let text = String::from_utf8(raw).map_err(|_| {
+        UserError::new("the token on standard input is not valid UTF-8")
+            .hint("pipe the token itself, e.g. `echo \"$SYM_JWT\" | symflow login --with-token`")
+    })?;
     let token = text.trim();
     if token.is_empty() {
         return Err(UserError::new("no token on standard input")
@@ -57,13 +63,17 @@ pub fn run_with(
             .into());
     }
     let Some(path) = config_path(env) else {
-        return Err(UserError::new("cannot tell where to store the token: neither $XDG_CONFIG_HOME nor $HOME is set")
-            .hint("set HOME, or use $SYM_JWT instead of login")
-            .into());
+        return Err(UserError::new(
+            "cannot tell where to store the token: neither $XDG_CONFIG_HOME nor $HOME is set",
+        )
+        .hint("set HOME, or use $SYM_JWT instead of login")
+        .into());
     };
-    store(&path, &Token::new(token), args.org.as_deref())
-        .map_err(|e| UserError::new(e.to_string()).hint("fix or move the file, then run login again"))?;
-    ctx.ui.status("Stored", &format!("the Sym token in {}", path.display()));
+    store(&path, &Token::new(token), args.org.as_deref()).map_err(|e| {
+        UserError::new(e.to_string()).hint("fix or move the file, then run login again")
+    })?;
+    ctx.ui
+        .status("Stored", &format!("the Sym token in {}", path.display()));
     if let Some(provider_path) = provider_config_path(env) {
         if provider_path != path {
             ctx.ui.warn(&format!(

@@ -89,10 +89,7 @@ pub struct Report {
 impl Report {
     #[must_use]
     pub fn failed(&self) -> bool {
-        self.outcomes
-            .iter()
-            .any(|(_, o)| !o.applied())
-            || self.interrupted
+        self.outcomes.iter().any(|(_, o)| !o.applied()) || self.interrupted
     }
 }
 
@@ -136,11 +133,17 @@ pub fn apply(
     let mut ready: VecDeque<&super::plan::Entry> = work
         .iter()
         .copied()
-        .filter(|e| waiting.get(e.address.as_str()).is_none_or(BTreeSet::is_empty))
+        .filter(|e| {
+            waiting
+                .get(e.address.as_str())
+                .is_none_or(BTreeSet::is_empty)
+        })
         .collect();
     let mut known = plan.known_ids();
-    let mut current: BTreeMap<String, Desired> =
-        desired.into_iter().map(|d| (d.address.clone(), d)).collect();
+    let mut current: BTreeMap<String, Desired> = desired
+        .into_iter()
+        .map(|d| (d.address.clone(), d))
+        .collect();
     let mut resolved_with = known.len();
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
     let mut stop = false;
@@ -176,7 +179,9 @@ pub fn apply(
                 interrupted = true;
             }
             while !stop && in_flight < options.parallelism {
-                let Some(entry) = ready.pop_front() else { break };
+                let Some(entry) = ready.pop_front() else {
+                    break;
+                };
                 // Feed in ids created since the last resolve.
                 let needs = current
                     .get(&entry.address)
@@ -192,7 +197,9 @@ pub fn apply(
                 let Some(d) = current.get(&entry.address) else {
                     outcomes.insert(
                         entry.address.clone(),
-                        Outcome::Failed("it disappeared from the module while deploying".to_owned()),
+                        Outcome::Failed(
+                            "it disappeared from the module while deploying".to_owned(),
+                        ),
                     );
                     stop = true;
                     continue;
@@ -279,7 +286,10 @@ fn execute(client: &Client, retry: &RetryPolicy, job: &Job, progress: &dyn Progr
     result.unwrap_or_else(|e| Outcome::Failed(e.to_string()))
 }
 
-fn notify_retry<'a>(progress: &'a dyn Progress, address: &'a str) -> impl Fn(&ApiError, Duration) + 'a {
+fn notify_retry<'a>(
+    progress: &'a dyn Progress,
+    address: &'a str,
+) -> impl Fn(&ApiError, Duration) + 'a {
     move |e: &ApiError, d: Duration| {
         progress.retry(address, &format!("{e}; retrying in {} ms", d.as_millis()));
     }
@@ -289,18 +299,27 @@ fn no_id(job: &Job, what: &str) -> ApiError {
     ApiError::Decode {
         method: what.to_owned(),
         path: job.kind.collection().to_owned(),
-        message: format!("the answer indicates the {} was not saved (no id)", job.kind.noun()),
+        message: format!(
+            "the answer indicates the {} was not saved (no id)",
+            job.kind.noun()
+        ),
         request_id: String::new(),
     }
 }
 
-fn create(client: &Client, retry: &RetryPolicy, job: &Job, progress: &dyn Progress) -> Result<Outcome, ApiError> {
-    let body = encode(job.kind, &job.address, &job.fields, None, &[]).map_err(|e| ApiError::Decode {
-        method: "POST".to_owned(),
-        path: job.kind.collection().to_owned(),
-        message: e.to_string(),
-        request_id: String::new(),
-    })?;
+fn create(
+    client: &Client,
+    retry: &RetryPolicy,
+    job: &Job,
+    progress: &dyn Progress,
+) -> Result<Outcome, ApiError> {
+    let body =
+        encode(job.kind, &job.address, &job.fields, None, &[]).map_err(|e| ApiError::Decode {
+            method: "POST".to_owned(),
+            path: job.kind.collection().to_owned(),
+            message: e.to_string(),
+            request_id: String::new(),
+        })?;
     let notify = notify_retry(progress, &job.address);
     let mut attempt = 1;
     loop {
@@ -352,12 +371,20 @@ fn create(client: &Client, retry: &RetryPolicy, job: &Job, progress: &dyn Progre
     }
 }
 
-fn update(client: &Client, retry: &RetryPolicy, job: &Job, id: &str, progress: &dyn Progress) -> Result<(), ApiError> {
-    let body = encode(job.kind, &job.address, &job.fields, Some(id), &job.clear).map_err(|e| ApiError::Decode {
-        method: "PATCH".to_owned(),
-        path: job.kind.item_path(id),
-        message: e.to_string(),
-        request_id: String::new(),
+fn update(
+    client: &Client,
+    retry: &RetryPolicy,
+    job: &Job,
+    id: &str,
+    progress: &dyn Progress,
+) -> Result<(), ApiError> {
+    let body = encode(job.kind, &job.address, &job.fields, Some(id), &job.clear).map_err(|e| {
+        ApiError::Decode {
+            method: "PATCH".to_owned(),
+            path: job.kind.item_path(id),
+            message: e.to_string(),
+            request_id: String::new(),
+        }
     })?;
     let path = job.kind.item_path(id);
     let notify = notify_retry(progress, &job.address);

@@ -72,7 +72,10 @@ fn collect_pending(fields: &Fields, out: &mut BTreeSet<String>) {
 /// implementation paths are read relative to the module directory, as the
 /// provider reads them relative to where Terraform runs.
 #[must_use]
-pub fn from_module(module: &Module, location: &dyn Fn(&crate::module::Entity) -> Option<String>) -> Vec<Desired> {
+pub fn from_module(
+    module: &Module,
+    location: &dyn Fn(&crate::module::Entity) -> Option<String>,
+) -> Vec<Desired> {
     module
         .entities
         .iter()
@@ -82,7 +85,11 @@ pub fn from_module(module: &Module, location: &dyn Fn(&crate::module::Entity) ->
             let mut fields = if data {
                 data_fields(kind, &e.body)
             } else {
-                fields_from_body(kind.attrs(), &e.body, (kind == Kind::Strategy).then_some(module.dir.as_path()))
+                fields_from_body(
+                    kind.attrs(),
+                    &e.body,
+                    (kind == Kind::Strategy).then_some(module.dir.as_path()),
+                )
             };
             if !data {
                 fill_defaults(kind.attrs(), &mut fields);
@@ -106,7 +113,11 @@ pub fn from_module(module: &Module, location: &dyn Fn(&crate::module::Entity) ->
 /// A data source needs only its lookup keys.
 fn data_fields(kind: Kind, body: &Body) -> Fields {
     let mut fields = Fields::new();
-    for attr in kind.attrs().iter().filter(|a| a.key == "name" || a.key == "type") {
+    for attr in kind
+        .attrs()
+        .iter()
+        .filter(|a| a.key == "name" || a.key == "type")
+    {
         if let Some(v) = body.value(attr.key) {
             if let Some(f) = field_of(attr, v, None) {
                 fields.insert(attr.key.to_owned(), f);

@@ -193,7 +193,10 @@ fn entry_for(d: &Desired, found: Option<&Remote>) -> Entry {
                 d.fields.get("name").and_then(Field::as_str),
                 d.fields.get("type").and_then(Field::as_str),
             ) {
-                (Some(n), Some(t)) => format!("no {} named `{n}` of type `{t}` exists in Sym", d.kind.noun()),
+                (Some(n), Some(t)) => format!(
+                    "no {} named `{n}` of type `{t}` exists in Sym",
+                    d.kind.noun()
+                ),
                 (Some(n), None) => format!("no {} named `{n}` exists in Sym", d.kind.noun()),
                 _ => format!("the lookup keys of this {} are not known", d.kind.noun()),
             };
@@ -201,7 +204,8 @@ fn entry_for(d: &Desired, found: Option<&Remote>) -> Entry {
                 "name".to_owned(),
                 Blocker {
                     what,
-                    hint: "create it first (or fix its name and type), then deploy again".to_owned(),
+                    hint: "create it first (or fix its name and type), then deploy again"
+                        .to_owned(),
                 },
             ));
         }

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use super::desired::Desired;
 use super::plan::RemoteState;
-use crate::api::entities::{decode, lookup_query, same_identity, Field, Fields, IdentityRule, Kind, Remote};
+use crate::api::entities::{
+    decode, lookup_query, same_identity, Field, Fields, IdentityRule, Kind, Remote,
+};
 use crate::api::retry::RetryPolicy;
 use crate::api::{ApiError, Client};
 
@@ -47,7 +49,11 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], n: usize, f: impl Fn(&T) -> R
         .collect()
 }
 
-fn decode_all(kind: Kind, items: &[serde_json::Value], path: &str) -> Result<Vec<Remote>, ApiError> {
+fn decode_all(
+    kind: Kind,
+    items: &[serde_json::Value],
+    path: &str,
+) -> Result<Vec<Remote>, ApiError> {
     items
         .iter()
         .map(|j| {
@@ -119,7 +125,11 @@ pub fn list_collection(
 ///
 /// # Errors
 /// The first request that failed for good.
-pub fn read_named(client: &Client, opts: &ReadOptions<'_>, desired: &[Desired]) -> Result<RemoteState, ApiError> {
+pub fn read_named(
+    client: &Client,
+    opts: &ReadOptions<'_>,
+    desired: &[Desired],
+) -> Result<RemoteState, ApiError> {
     let work: Vec<&Desired> = desired
         .iter()
         .filter(|d| !matches!(d.kind.identity(), IdentityRule::Content(_)))
@@ -171,11 +181,9 @@ pub fn read_nameless(
     // Referrers: a remote entity whose attribute holds the id of a nameless one.
     for d in desired.iter().filter(|d| kinds.contains(&d.kind)) {
         for referrer in before.iter().filter(|r| r.depends_on.contains(&d.address)) {
-            let Some(remote_referrer) = state
-                .entities
-                .iter()
-                .find(|e| e.kind == referrer.kind && same_identity(referrer.kind, &referrer.fields, &e.fields))
-            else {
+            let Some(remote_referrer) = state.entities.iter().find(|e| {
+                e.kind == referrer.kind && same_identity(referrer.kind, &referrer.fields, &e.fields)
+            }) else {
                 continue;
             };
             for (key, value) in &referrer.fields {
@@ -185,7 +193,11 @@ pub fn read_nameless(
                 let Some(id) = remote_referrer.fields.get(key).and_then(Field::as_str) else {
                     continue;
                 };
-                if state.entities.iter().any(|e| e.kind == d.kind && e.id == id) {
+                if state
+                    .entities
+                    .iter()
+                    .any(|e| e.kind == d.kind && e.id == id)
+                {
                     state.hints.insert(d.address.clone(), id.to_owned());
                 }
             }

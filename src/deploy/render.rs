@@ -81,7 +81,8 @@ fn entry_text(out: &mut String, e: &Entry, styles: Styles) {
 
 fn change_text(out: &mut String, c: &Change, width: usize, action: Action, styles: Styles) {
     let key = format!("{:<width$}", c.key);
-    let is_text = matches!(c.after, Some(Field::Text(_))) || matches!(c.before, Some(Field::Text(_)));
+    let is_text =
+        matches!(c.after, Some(Field::Text(_))) || matches!(c.before, Some(Field::Text(_)));
     if is_text {
         let before = c.before.as_ref().and_then(Field::as_str).unwrap_or("");
         let after = c.after.as_ref().and_then(Field::as_str).unwrap_or("");
@@ -182,13 +183,7 @@ pub fn field_json(f: &Field) -> Json {
         Field::PromptFields(items) => Json::Array(
             items
                 .iter()
-                .map(|i| {
-                    Json::Object(
-                        i.iter()
-                            .map(|(k, v)| (k.clone(), field_json(v)))
-                            .collect(),
-                    )
-                })
+                .map(|i| Json::Object(i.iter().map(|(k, v)| (k.clone(), field_json(v))).collect()))
                 .collect(),
         ),
         Field::Pending(a) => json!({"known_after_apply": a}),

@@ -119,7 +119,12 @@ fn module(sb: &Sandbox) {
 }
 
 fn deploy(sb: &Sandbox, api: &FakeApi, args: &[&str]) -> Run {
+    deploy_env(sb, api, args, &[])
+}
+
+fn deploy_env(sb: &Sandbox, api: &FakeApi, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = sb.cmd();
+    cmd.envs(env.iter().copied());
     cmd.env("SYM_JWT", CANARY)
         .env("SYMFLOW_RETRY_BASE_MS", "2")
         .arg("deploy")
@@ -179,7 +184,12 @@ fn fresh_deploy_creates_everything_once_in_order_and_redeploy_writes_nothing() {
 
     let run = deploy(&sb, &api, &["--yes", "-v"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("Plan: 10 to create, 0 to update, 0 unchanged."), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Plan: 10 to create, 0 to update, 0 unchanged."),
+        "{}",
+        run.stdout
+    );
     let w = writes(&api);
     assert_eq!(w.len(), ENTITIES, "{w:?}");
     assert!(w.iter().all(|(m, _)| m == "POST"), "{w:?}");
@@ -203,7 +213,10 @@ fn fresh_deploy_creates_everything_once_in_order_and_redeploy_writes_nothing() {
         .into_iter()
         .find(|f| f["slug"] == "approval")
         .expect("approval flow");
-    assert_eq!(flow["params"]["prompt_fields"][1]["allowed_values"], serde_json::json!(["1h", "1d"]));
+    assert_eq!(
+        flow["params"]["prompt_fields"][1]["allowed_values"],
+        serde_json::json!(["1h", "1d"])
+    );
     assert_eq!(flow["params"]["allow_revoke"], Json::Bool(true));
     assert!(flow["params"].get("allowed_sources").is_none());
 
@@ -212,7 +225,12 @@ fn fresh_deploy_creates_everything_once_in_order_and_redeploy_writes_nothing() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(writes(&api).is_empty(), "{:?}", writes(&api));
     assert!(run.stderr.contains("No changes"), "{}", run.stderr);
-    assert!(run.stdout.contains("0 to create, 0 to update, 10 unchanged"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("0 to create, 0 to update, 10 unchanged"),
+        "{}",
+        run.stdout
+    );
 
     // Plan only, detailed exit code: 0 without changes.
     let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
@@ -226,7 +244,10 @@ fn changing_one_impl_py_patches_one_flow_with_a_readable_diff() {
     let api = FakeApi::start(CANARY, 2);
     assert_eq!(deploy(&sb, &api, &["--yes"]).code, 0);
     // A second file so only one flow changes.
-    sb.write("mod/other.py", IMPL_PY.replace("#sym-requests", "#access-requests"));
+    sb.write(
+        "mod/other.py",
+        IMPL_PY.replace("#sym-requests", "#access-requests"),
+    );
     sb.write(
         "mod/main.tf",
         MAIN_TF.replacen(
@@ -251,37 +272,70 @@ fn changing_one_impl_py_patches_one_flow_with_a_readable_diff() {
 
 #[test]
 fn faulty_network_converges_without_duplicates() {
-    let sb = Sandbox::new();
-    module(&sb);
-    let api = FakeApi::start(CANARY, 0x5eed);
-    api.set_faults(Faults {
-        latency: Duration::from_millis(1),
-        error_rate: 0.3,
-        drop_rate: 0.2,
-    });
-    let mut converged = false;
-    for attempt in 0..6 {
-        let run = deploy(&sb, &api, &["--yes", "--parallelism", "4"]);
-        let inv = inventory(&api);
-        assert!(inv.values().all(|n| *n == 1), "duplicate after run {attempt}: {inv:?}\n{}", run.stderr);
-        if run.code == 0 && inv.values().sum::<usize>() == ENTITIES {
-            converged = true;
-            break;
+    // With the default retries one run absorbs the faults; with only two
+    // attempts per request runs fail part-way and re-runs must converge.
+    let (mut dropped, mut faulted) = (0, 0);
+    for (seed, attempts, max_runs) in [(0x5eed, "6", 3), (0xbad, "2", 15)] {
+        let sb = Sandbox::new();
+        module(&sb);
+        let api = FakeApi::start(CANARY, seed);
+        api.set_faults(Faults {
+            latency: Duration::from_millis(1),
+            error_rate: 0.3,
+            drop_rate: 0.2,
+        });
+        let mut runs = Vec::new();
+        for _ in 0..max_runs {
+            let run = deploy_env(
+                &sb,
+                &api,
+                &["--yes", "--parallelism", "4"],
+                &[("SYMFLOW_RETRY_ATTEMPTS", attempts)],
+            );
+            let inv = inventory(&api);
+            assert!(
+                inv.values().all(|n| *n == 1),
+                "duplicate after run {}: {inv:?}\n{}",
+                runs.len(),
+                run.stderr
+            );
+            runs.push(run.code);
+            if run.code == 0 {
+                break;
+            }
+            assert_eq!(run.code, 1, "{}", run.stderr);
+            // Failed while reading (an error) or while applying (a report).
+            assert!(
+                run.stdout.contains("Run the same command again") || run.stderr.contains("error: "),
+                "{}\n{}",
+                run.stdout,
+                run.stderr
+            );
         }
+        assert_eq!(
+            runs.last(),
+            Some(&0),
+            "no convergence in {runs:?}: {:?}",
+            inventory(&api)
+        );
+        assert_eq!(inventory(&api).values().sum::<usize>(), ENTITIES);
+        // Faults were really injected and answers really lost.
+        let log = api.log();
+        dropped += log.iter().filter(|l| l.status == 0).count();
+        faulted += log
+            .iter()
+            .filter(|l| l.status == 503 || l.status == 429)
+            .count();
+        // Once converged, a clean run writes nothing.
+        api.set_faults(Faults::default());
+        api.clear_log();
+        let run = deploy(&sb, &api, &["--yes"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(writes(&api).is_empty(), "{:?}", writes(&api));
     }
-    assert!(converged, "no convergence: {:?}", inventory(&api));
-    // Faults were really injected and answers really lost.
-    let log = api.log();
-    assert!(log.iter().any(|l| l.status == 0), "no dropped answer");
-    assert!(log.iter().any(|l| l.status == 503 || l.status == 429));
-    // Once converged, a clean run writes nothing.
-    api.set_faults(Faults::default());
-    api.clear_log();
-    let run = deploy(&sb, &api, &["--yes"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+    assert!(dropped > 0, "no answer was dropped");
+    assert!(faulted > 0, "no request was faulted");
 }
-
 #[test]
 fn refuses_to_apply_without_a_terminal_or_yes() {
     let sb = Sandbox::new();
@@ -311,8 +365,13 @@ fn plain_http_is_refused_for_remote_hosts() {
     let sb = Sandbox::new();
     module(&sb);
     let mut cmd = sb.cmd();
-    cmd.env("SYM_JWT", CANARY)
-        .args(["deploy", "mod", "--plan", "--api-url", "http://api.example.com/api/v1"]);
+    cmd.env("SYM_JWT", CANARY).args([
+        "deploy",
+        "mod",
+        "--plan",
+        "--api-url",
+        "http://api.example.com/api/v1",
+    ]);
     let run = sb.run_cmd(&mut cmd);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("plain HTTP"), "{}", run.stderr);
@@ -339,8 +398,17 @@ resource "sym_runtime" "aws" {
     let api = FakeApi::start(CANARY, 5);
     let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("! sym_runtime.aws cannot be deployed"), "{}", run.stdout);
-    assert!(run.stdout.contains("`context_id` depends on `aws_iam_role.sym`"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("! sym_runtime.aws cannot be deployed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("`context_id` depends on `aws_iam_role.sym`"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("1 cannot deploy"), "{}", run.stdout);
 }
 
@@ -349,16 +417,26 @@ fn json_output_and_import_blocks() {
     let sb = Sandbox::new();
     module(&sb);
     let api = FakeApi::start(CANARY, 6);
-    let run = deploy(&sb, &api, &["--yes", "--format", "json", "--emit-imports", "imports.tf"]);
+    let run = deploy(
+        &sb,
+        &api,
+        &["--yes", "--format", "json", "--emit-imports", "imports.tf"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: Json = serde_json::from_str(&run.stdout).expect("json on stdout");
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["plan"]["summary"]["create"], 10);
     assert_eq!(doc["apply"]["applied"].as_array().map(Vec::len), Some(10));
     let imports = sb.read("imports.tf");
-    assert!(imports.contains("to = sym_flow.approval\n  id = \"approval\""), "{imports}");
+    assert!(
+        imports.contains("to = sym_flow.approval\n  id = \"approval\""),
+        "{imports}"
+    );
     assert!(imports.contains("id = \"slack:slack\""), "{imports}");
-    assert!(imports.contains("to = sym_flow.team[\"billing\"]"), "{imports}");
+    assert!(
+        imports.contains("to = sym_flow.team[\"billing\"]"),
+        "{imports}"
+    );
     assert!(imports.contains("id = \"sym-errors\""), "{imports}");
 }
 
@@ -372,7 +450,11 @@ fn target_limits_to_an_entity_and_its_dependencies() {
     assert_eq!(writes(&api).len(), 2, "{:?}", writes(&api));
     let run = deploy(&sb, &api, &["--plan", "--target", "sym_flow.nope"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("matches no sym_* resource"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("matches no sym_* resource"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -416,20 +498,33 @@ resource "sym_flow" "after" {
     let run = deploy(&sb, &api, &["--yes"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.contains("at least one of schedule_deescalation or allow_revoke must be true")
-            || run.stderr.contains("at least one of schedule_deescalation or allow_revoke must be true"),
+        run.stdout
+            .contains("at least one of schedule_deescalation or allow_revoke must be true")
+            || run
+                .stderr
+                .contains("at least one of schedule_deescalation or allow_revoke must be true"),
         "{}\n{}",
         run.stdout,
         run.stderr
     );
-    assert!(run.stdout.contains("not applied") || run.stdout.contains("failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("not applied") || run.stdout.contains("failed"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn missing_credentials_are_explained() {
     let sb = Sandbox::new();
     module(&sb);
-    let run = sb.run(&["deploy", "mod", "--plan", "--api-url", "http://127.0.0.1:9/api/v1"]);
+    let run = sb.run(&[
+        "deploy",
+        "mod",
+        "--plan",
+        "--api-url",
+        "http://127.0.0.1:9/api/v1",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("no Sym token found"), "{}", run.stderr);
     assert!(run.stderr.contains("symflow login"), "{}", run.stderr);
@@ -451,7 +546,10 @@ fn login_stores_the_token_privately_and_deploy_uses_it() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_no_canary(&run);
     let text = sb.read("home/.config/symflow/default/config.yml");
-    assert!(text.contains(CANARY) && text.contains("org: acme") && text.contains("email: me@acme.io"), "{text}");
+    assert!(
+        text.contains(CANARY) && text.contains("org: acme") && text.contains("email: me@acme.io"),
+        "{text}"
+    );
     assert!(text.contains("expires_in: 3600"), "{text}");
     #[cfg(unix)]
     {
@@ -470,8 +568,14 @@ fn login_stores_the_token_privately_and_deploy_uses_it() {
     let run = sb.run_cmd(&mut cmd);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_no_canary(&run);
-    sb.write("mod/main.tf", MAIN_TF.replace("org = \"acme\"", "org = \"other\""));
-    let run = sb.run_cmd(sb.cmd().args(["deploy", "mod", "--plan", "--api-url", &api.url()]));
+    sb.write(
+        "mod/main.tf",
+        MAIN_TF.replace("org = \"acme\"", "org = \"other\""),
+    );
+    let run = sb.run_cmd(
+        sb.cmd()
+            .args(["deploy", "mod", "--plan", "--api-url", &api.url()]),
+    );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("using the acme org"), "{}", run.stderr);
     assert_no_canary(&run);
@@ -480,7 +584,9 @@ fn login_stores_the_token_privately_and_deploy_uses_it() {
     let run = sb.run_cmd(sb.cmd().args(["login", "--with-token"]).write_stdin(""));
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no token"), "{}", run.stderr);
-    assert!(sb.read("home/.config/symflow/default/config.yml").contains(CANARY));
+    assert!(sb
+        .read("home/.config/symflow/default/config.yml")
+        .contains(CANARY));
 }
 
 #[test]
@@ -493,7 +599,12 @@ fn login_warns_when_xdg_differs_from_the_provider_path() {
             .write_stdin(CANARY),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("warning: the Terraform provider reads only"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: the Terraform provider reads only"),
+        "{}",
+        run.stderr
+    );
     assert!(sb.read("xdg/symflow/default/config.yml").contains(CANARY));
     assert_no_canary(&run);
 }

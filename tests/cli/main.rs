@@ -3,8 +3,8 @@
 
 mod support;
 
-mod foundation;
 mod deploy;
+mod foundation;
 
 #[path = "../fake_api/mod.rs"]
 mod fake_api;

@@ -11,7 +11,13 @@
 //! (given before anything is applied), and a rate of writes that are applied
 //! and then answered by dropping the connection.
 
-#![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    clippy::missing_panics_doc,
+    clippy::unwrap_used,
+    clippy::needless_pass_by_value,
+    clippy::if_not_else
+)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -99,7 +105,11 @@ const COLLECTIONS: &[&str] = &[
 fn typed(collection: &str) -> bool {
     matches!(
         collection,
-        "integrations" | "secret-sources" | "access-targets" | "access-strategies" | "log-destinations"
+        "integrations"
+            | "secret-sources"
+            | "access-targets"
+            | "access-strategies"
+            | "log-destinations"
     )
 }
 
@@ -117,7 +127,11 @@ impl FakeApi {
             ..State::default()
         }));
         for c in COLLECTIONS {
-            state.lock().unwrap().collections.insert((*c).to_owned(), Vec::new());
+            state
+                .lock()
+                .unwrap()
+                .collections
+                .insert((*c).to_owned(), Vec::new());
         }
         let stop = Arc::new(AtomicBool::new(false));
         let accept = {
@@ -178,7 +192,10 @@ impl FakeApi {
         if let Some(slug) = body.get("slug").and_then(Json::as_str) {
             body["slug"] = json!(slug.to_lowercase());
         }
-        s.collections.get_mut(collection).expect("collection").push(body);
+        s.collections
+            .get_mut(collection)
+            .expect("collection")
+            .push(body);
         id
     }
 
@@ -271,7 +288,10 @@ fn respond(mut conn: &TcpStream, status: u16, body: &Json, extra: &[(&str, &str)
         text.len()
     );
     for (k, v) in extra {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        head.push_str(k);
+        head.push_str(": ");
+        head.push_str(v);
+        head.push_str("\r\n");
     }
     head.push_str("\r\n");
     let _ = conn.write_all(head.as_bytes());
@@ -325,7 +345,11 @@ fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
     if !faults.latency.is_zero() {
         std::thread::sleep(faults.latency);
     }
-    let request_id = req.headers.get("x-sym-request-id").cloned().unwrap_or_default();
+    let request_id = req
+        .headers
+        .get("x-sym-request-id")
+        .cloned()
+        .unwrap_or_default();
     let user_agent = req.headers.get("user-agent").cloned().unwrap_or_default();
     let shown = req
         .raw_path
@@ -347,15 +371,27 @@ fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
     };
     if roll_error < faults.error_rate {
         if roll_kind < 0.5 {
-            respond(&conn, 503, &json!({"error": true, "errors": [], "is_retryable": true}), &[]);
+            respond(
+                &conn,
+                503,
+                &json!({"error": true, "errors": [], "is_retryable": true}),
+                &[],
+            );
             log(503, None);
         } else {
-            respond(&conn, 429, &json!({"error": true, "errors": []}), &[("Retry-After", "0")]);
+            respond(
+                &conn,
+                429,
+                &json!({"error": true, "errors": []}),
+                &[("Retry-After", "0")],
+            );
             log(429, None);
         }
         return;
     }
-    let answer = if req.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {token}")) {
+    let answer = if req.headers.get("authorization").map(String::as_str)
+        != Some(&format!("Bearer {token}"))
+    {
         fail(401, &[("", "missing or invalid token".to_owned())])
     } else {
         let mut s = state.lock().unwrap();
@@ -396,17 +432,31 @@ fn route(s: &mut State, req: &Request) -> Answer {
     match (req.method.as_str(), id) {
         ("GET", None) => {
             let items = &s.collections[collection];
-            let slug = req.query.iter().find(|(k, _)| k == "slug").map(|(_, v)| v.to_lowercase());
-            let typ = req.query.iter().find(|(k, _)| k == "type").map(|(_, v)| v.clone());
+            let slug = req
+                .query
+                .iter()
+                .find(|(k, _)| k == "slug")
+                .map(|(_, v)| v.to_lowercase());
+            let typ = req
+                .query
+                .iter()
+                .find(|(k, _)| k == "type")
+                .map(|(_, v)| v.clone());
             let found: Vec<Json> = items
                 .iter()
-                .filter(|e| slug.as_ref().is_none_or(|sl| e["slug"].as_str() == Some(sl)))
+                .filter(|e| {
+                    slug.as_ref()
+                        .is_none_or(|sl| e["slug"].as_str() == Some(sl))
+                })
                 .filter(|e| typ.as_ref().is_none_or(|t| e["type"].as_str() == Some(t)))
                 .map(|e| present(collection, e))
                 .collect();
             ok(Json::Array(found))
         }
-        ("GET", Some(id)) => match s.collections[collection].iter().find(|e| e["id"] == json!(id)) {
+        ("GET", Some(id)) => match s.collections[collection]
+            .iter()
+            .find(|e| e["id"] == json!(id))
+        {
             Some(e) => ok(present(collection, e)),
             None => fail(404, &[]),
         },
@@ -430,7 +480,10 @@ fn route(s: &mut State, req: &Request) -> Answer {
             }
         }
         ("PATCH", Some(id)) => {
-            let Some(pos) = s.collections[collection].iter().position(|e| e["id"] == json!(id)) else {
+            let Some(pos) = s.collections[collection]
+                .iter()
+                .position(|e| e["id"] == json!(id))
+            else {
                 return fail(404, &[]);
             };
             let Json::Object(patch) = body else {
@@ -478,7 +531,11 @@ fn route(s: &mut State, req: &Request) -> Answer {
 fn assign_slug(s: &State, collection: &str, e: &mut Json, id: Option<&str>) {
     let base = match collection {
         "secrets" => e["path"].as_str().unwrap_or("secret").to_owned(),
-        "error-loggers" => e["destination"].as_str().unwrap_or("logger").trim_start_matches('#').to_owned(),
+        "error-loggers" => e["destination"]
+            .as_str()
+            .unwrap_or("logger")
+            .trim_start_matches('#')
+            .to_owned(),
         "log-destinations" => e["settings"]["stream_name"]
             .as_str()
             .or_else(|| e["type"].as_str())
@@ -506,7 +563,9 @@ fn assign_slug(s: &State, collection: &str, e: &mut Json, id: Option<&str>) {
 }
 
 fn exists(s: &State, collection: &str, id: &str) -> bool {
-    s.collections[collection].iter().any(|e| e["id"] == json!(id))
+    s.collections[collection]
+        .iter()
+        .any(|e| e["id"] == json!(id))
 }
 
 fn is_b64(v: &Json) -> bool {
@@ -523,7 +582,10 @@ fn validate(s: &State, collection: &str, e: &Json, id: Option<&str>) -> Result<(
             errors.push((key, "this field is required".to_owned()));
         }
     };
-    let need_ref = |errors: &mut Vec<(&str, String)>, key: &'static str, target: &str, optional: bool| match e[key].as_str() {
+    let need_ref = |errors: &mut Vec<(&str, String)>,
+                    key: &'static str,
+                    target: &str,
+                    optional: bool| match e[key].as_str() {
         Some("<null>") if optional => {}
         Some(v) if !v.is_empty() => {
             if !exists(s, target, v) {
@@ -558,12 +620,18 @@ fn validate(s: &State, collection: &str, e: &Json, id: Option<&str>) -> Result<(
                 }
             }
             if p["allow_revoke"] == json!(false) && p["schedule_deescalation"] == json!(false) {
-                errors.push(("params", "at least one of schedule_deescalation or allow_revoke must be true".to_owned()));
+                errors.push((
+                    "params",
+                    "at least one of schedule_deescalation or allow_revoke must be true".to_owned(),
+                ));
             }
             if let Some(fields) = p["prompt_fields"].as_array() {
                 for f in fields {
                     if !is_b64(&f["on_change"]) && !f["on_change"].is_null() {
-                        errors.push(("params.prompt_fields.on_change", "must be base64".to_owned()));
+                        errors.push((
+                            "params.prompt_fields.on_change",
+                            "must be base64".to_owned(),
+                        ));
                     }
                 }
             }
@@ -650,7 +718,10 @@ fn flows_filter(s: &mut State, method: &str, body: Json) -> Answer {
             Answer {
                 status: 200,
                 body: f.clone(),
-                applied: Some(("flows-filter".to_owned(), f["id"].as_str().unwrap_or_default().to_owned())),
+                applied: Some((
+                    "flows-filter".to_owned(),
+                    f["id"].as_str().unwrap_or_default().to_owned(),
+                )),
             }
         }
         "PATCH" => {
