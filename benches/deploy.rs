@@ -110,9 +110,10 @@ fn main() -> ExitCode {
     assert_eq!(api.entities("flows").len(), FLOWS);
     // Critical path: named lookups, the error-logger listing, then
     // integration -> error logger -> environment -> flow.
-    let depth = 2 + 4;
+    let depth: u32 = 2 + 4;
     let latency = LATENCY_MS as f64;
-    let ideal_ms = depth as f64 * latency + (reads + writes) as f64 * latency / PARALLELISM as f64;
+    let ideal_ms =
+        f64::from(depth) * latency + (reads + writes) as f64 * latency / PARALLELISM as f64;
     let ms = elapsed.as_secs_f64() * 1000.0;
     let ratio = ms / ideal_ms;
     println!(

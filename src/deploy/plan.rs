@@ -391,6 +391,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::needless_pass_by_value)]
     fn remote(kind: Kind, body: serde_json::Value) -> Remote {
         decode(kind, &body).expect("valid remote entity")
     }
