@@ -678,3 +678,96 @@ fn ctrl_c_finishes_in_flight_work_and_reports() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(api.entities("flows").len(), 40);
 }
+
+#[test]
+fn flows_filter_is_a_singleton() {
+    let sb = Sandbox::new();
+    sb.write(
+        "mod/main.tf",
+        r#"
+resource "sym_flows_filter" "this" {
+  implementation = file("${path.module}/filter.py")
+  vars = {
+    team = "ops"
+  }
+}
+"#,
+    );
+    sb.write(
+        "mod/filter.py",
+        "def get_flows(user, flows, flows_filter_vars):\n    return flows\n",
+    );
+    let api = FakeApi::start(CANARY, 12);
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        writes(&api),
+        vec![("POST".to_owned(), "/entities/flows-filter".to_owned())]
+    );
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+    sb.write(
+        "mod/filter.py",
+        "def get_flows(user, flows, flows_filter_vars):\n    return []\n",
+    );
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("+    return []"), "{}", run.stdout);
+    assert_eq!(
+        writes(&api),
+        vec![("PATCH".to_owned(), "/entities/flows-filter".to_owned())]
+    );
+    let stored = api.entities("flows-filter");
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].get("id").is_some());
+}
+
+#[test]
+fn a_module_with_errors_sends_no_request() {
+    let sb = Sandbox::new();
+    module(&sb);
+    sb.write(
+        "mod/broken.tf",
+        "resource \"sym_flow\" \"x\" {\n  name = \n}\n",
+    );
+    let api = FakeApi::start(CANARY, 13);
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nothing was deployed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("broken.tf"), "{}", run.stderr);
+    assert!(api.log().is_empty());
+    let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn names_needing_percent_encoding_are_looked_up_correctly() {
+    let sb = Sandbox::new();
+    sb.write(
+        "mod/main.tf",
+        r#"
+resource "sym_integration" "odd" {
+  type        = "custom"
+  name        = "a&b c#d"
+  external_id = "x"
+}
+"#,
+    );
+    let api = FakeApi::start(CANARY, 14);
+    assert_eq!(deploy(&sb, &api, &["--yes"]).code, 0);
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+    assert!(
+        api.log()[0].path.contains("slug=a%26b"),
+        "{:?}",
+        api.log()[0].path
+    );
+}

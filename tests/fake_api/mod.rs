@@ -293,8 +293,9 @@ fn respond(mut conn: &TcpStream, status: u16, body: &Json, extra: &[(&str, &str)
         head.push_str("\r\n");
     }
     head.push_str("\r\n");
+    // One write, no Nagle delay: a keep-alive answer must not wait for an ACK.
+    head.push_str(&text);
     let _ = conn.write_all(head.as_bytes());
-    let _ = conn.write_all(text.as_bytes());
     let _ = conn.flush();
 }
 
@@ -334,6 +335,7 @@ fn fail(status: u16, errors: &[(&str, String)]) -> Answer {
 /// Serve one connection (HTTP/1.1 keep-alive) until the client closes it
 /// or a fault drops it.
 fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
+    let _ = conn.set_nodelay(true);
     let Ok(read_half) = conn.try_clone() else {
         return;
     };
