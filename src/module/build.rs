@@ -50,9 +50,9 @@ pub(crate) fn load_module(
         prefix.push('.');
     }
     let dir_files = files::load_dir(&site.dir, &site.root_dir, &site.path_module, sources, cache);
-    let parsed = dir_files.files;
-    let mut problems = dir_files.problems;
-    let decls = Decls::build(&parsed, &prefix);
+    let parsed = &dir_files.files;
+    let mut problems = dir_files.problems.clone();
+    let decls = Decls::build(parsed, &prefix);
 
     let mut env = Env {
         decls: &decls,
@@ -66,10 +66,11 @@ pub(crate) fn load_module(
         module_path: site.module_path.clone(),
         ancestors: site.ancestors.clone(),
         read_files: Vec::new(),
+        read_set: std::collections::HashSet::new(),
         var_values: Vec::new(),
         locals: decls.locals.iter().map(|_| Memo::Todo).collect(),
         expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
-        instances: HashMap::new(),
+        attr_memo: HashMap::new(),
         children: decls.modules.iter().map(|_| Memo::Todo).collect(),
         scope: Vec::new(),
         file: FileId(0),
@@ -110,6 +111,22 @@ pub(crate) fn load_module(
         );
     }
 
+    // Child modules.
+    let mut child_refs: Vec<RawRef> = Vec::new();
+    for (i, m) in decls.modules.iter().enumerate() {
+        let mut c = Collector::new(m.file);
+        c.body(&m.block.body);
+        child_refs.extend(c.out);
+        let source = module_source(m.block);
+        let is_local = source
+            .as_deref()
+            .is_some_and(|s| s.starts_with("./") || s.starts_with("../"));
+        if !is_local {
+            module.external_modules.push(m.name.to_owned());
+            continue;
+        }
+        let _ = env.child(i);
+    }
     // Resource and data blocks, with their references.
     let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(decls.resources.len());
     let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(decls.resources.len());
@@ -235,29 +252,56 @@ pub(crate) fn load_module(
         }
     }
 
-    // Child modules.
-    let mut child_refs: Vec<RawRef> = Vec::new();
-    for (i, m) in decls.modules.iter().enumerate() {
-        let mut c = Collector::new(m.file);
-        c.body(&m.block.body);
-        child_refs.extend(c.out);
-        let source = module_source(m.block);
-        let is_local = source
-            .as_deref()
-            .is_some_and(|s| s.starts_with("./") || s.starts_with("../"));
-        if !is_local {
-            module.external_modules.push(m.name.to_owned());
-            continue;
-        }
-        let _ = env.child(i);
+    // Outputs.
+    let mut other_refs: Vec<RawRef> = child_refs;
+    for o in &decls.outputs {
+        let mut c = Collector::new(o.file);
+        c.body(&o.block.body);
+        let depends_on = dependencies(&mut env, &mut local_closure, &c.out, usize::MAX);
+        other_refs.extend(c.out);
+        let value = match o.block.body.get_attribute("value") {
+            Some(a) => env.in_file(o.file, |env| env.eval(&a.value)),
+            None => Value::Null,
+        };
+        module.outputs.insert(
+            o.name.to_owned(),
+            Output {
+                name: o.name.to_owned(),
+                span: span_of(o.file, o.block.span()),
+                value,
+                depends_on,
+            },
+        );
     }
     for (i, m) in decls.modules.iter().enumerate() {
         if let Memo::Done(Some(child)) = std::mem::replace(&mut env.children[i], Memo::Todo) {
             let child = *child;
             module.entities.extend(child.entities.iter().cloned());
-            module.problems.extend(child.problems.iter().cloned());
-            module.undeclared.extend(child.undeclared.iter().cloned());
-            module.duplicates.extend(child.duplicates.iter().cloned());
+            // A module used twice has the same files: keep one finding per
+            // place.
+            for p in &child.problems {
+                if !module
+                    .problems
+                    .iter()
+                    .any(|q| q.span == p.span && q.message == p.message && q.path == p.path)
+                {
+                    module.problems.push(p.clone());
+                }
+            }
+            for r in &child.undeclared {
+                if !module.undeclared.iter().any(|q| q.span == r.span) {
+                    module.undeclared.push(r.clone());
+                }
+            }
+            for d in &child.duplicates {
+                if !module
+                    .duplicates
+                    .iter()
+                    .any(|q| q.first == d.first && q.second == d.second)
+                {
+                    module.duplicates.push(d.clone());
+                }
+            }
             module
                 .implementations
                 .extend(child.implementations.iter().cloned());
@@ -270,25 +314,6 @@ pub(crate) fn load_module(
         }
     }
 
-    // Outputs.
-    let mut other_refs: Vec<RawRef> = child_refs;
-    for o in &decls.outputs {
-        let mut c = Collector::new(o.file);
-        c.body(&o.block.body);
-        other_refs.extend(c.out);
-        let value = match o.block.body.get_attribute("value") {
-            Some(a) => env.in_file(o.file, |env| env.eval(&a.value)),
-            None => Value::Null,
-        };
-        module.outputs.insert(
-            o.name.to_owned(),
-            Output {
-                name: o.name.to_owned(),
-                span: span_of(o.file, o.block.span()),
-                value,
-            },
-        );
-    }
     for l in &decls.locals {
         let mut c = Collector::new(l.file);
         c.expr(&l.attr.value, 0);
@@ -330,7 +355,15 @@ pub(crate) fn load_module(
     problems.append(&mut env.problems);
     problems.append(&mut module.problems);
     module.problems = problems;
-    module.read_files = std::mem::take(&mut env.read_files);
+    let mut read = std::mem::take(&mut env.read_files);
+    for c in &module.children {
+        for id in &c.module.read_files {
+            if !read.contains(id) {
+                read.push(*id);
+            }
+        }
+    }
+    module.read_files = read;
     module
 }
 
@@ -468,7 +501,7 @@ fn variables(
                 problems,
             );
             for id in read {
-                if !env.read_files.contains(&id) {
+                if env.read_set.insert(id) {
                     env.read_files.push(id);
                 }
             }
@@ -692,7 +725,11 @@ fn dependencies(
     let decls = env.decls;
     let mut out: Vec<Dependency> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut add = |env: &mut Env<'_, '_>, r: &RawRef, span: Span, out: &mut Vec<Dependency>| {
+    let add = |env: &mut Env<'_, '_>,
+               r: &RawRef,
+               span: Span,
+               out: &mut Vec<Dependency>,
+               seen: &mut HashSet<String>| {
         let (mode, rtype, name) = match &r.reference.target {
             RefTarget::Resource { rtype, name } => (Mode::Managed, rtype, name),
             RefTarget::Data { rtype, name } => (Mode::Data, rtype, name),
@@ -724,16 +761,46 @@ fn dependencies(
             }
         }
     };
+    let seen = &mut seen;
     for r in refs {
         match &r.reference.target {
-            RefTarget::Local(n) => {
-                if let Some(&j) = decls.local_idx.get(n.as_str()) {
-                    for inner in closure.refs(decls, j) {
-                        add(env, &inner, r.reference.span, &mut out);
+            RefTarget::Module(n) => {
+                let Some(&i) = decls.mod_idx.get(n.as_str()) else {
+                    continue;
+                };
+                let output = r.reference.text.split('.').nth(2).map(str::to_owned);
+                let deps: Vec<String> = match env.child(i) {
+                    Some(child) => match output {
+                        Some(o) => child
+                            .outputs
+                            .get(&o)
+                            .map(|o| o.depends_on.iter().map(|d| d.address.clone()).collect())
+                            .unwrap_or_default(),
+                        None => child
+                            .outputs
+                            .values()
+                            .flat_map(|o| o.depends_on.iter().map(|d| d.address.clone()))
+                            .collect(),
+                    },
+                    None => Vec::new(),
+                };
+                for a in deps {
+                    if seen.insert(a.clone()) {
+                        out.push(Dependency {
+                            address: a,
+                            span: r.reference.span,
+                        });
                     }
                 }
             }
-            _ => add(env, r, r.reference.span, &mut out),
+            RefTarget::Local(n) => {
+                if let Some(&j) = decls.local_idx.get(n.as_str()) {
+                    for inner in closure.refs(decls, j) {
+                        add(env, &inner, r.reference.span, &mut out, seen);
+                    }
+                }
+            }
+            _ => add(env, r, r.reference.span, &mut out, seen),
         }
     }
     out
@@ -802,4 +869,17 @@ fn classify(
         span: hit.span,
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_of;
+
+    #[test]
+    fn major_versions_come_from_the_first_number() {
+        assert_eq!(major_of("~> 3.0"), Some(3));
+        assert_eq!(major_of("3.6.0"), Some(3));
+        assert_eq!(major_of(">= 2.1, < 4"), Some(2));
+        assert_eq!(major_of("latest"), None);
+    }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
@@ -36,6 +37,10 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
     };
     if meta.is_dir() {
         return ReadOutcome::Failed("is a directory, not a file".to_owned());
+    }
+    if !meta.is_file() {
+        // A FIFO or device would block or never end.
+        return ReadOutcome::Failed("is not a regular file".to_owned());
     }
     if meta.len() > MAX_FILE_BYTES {
         return ReadOutcome::Failed(format!(
@@ -123,6 +128,16 @@ fn ignored_name(name: &str) -> bool {
 pub(crate) struct ParsedFile {
     pub id: FileId,
     pub body: Option<Body>,
+    /// `override.tf` / `*_override.tf`: Terraform merges these into the
+    /// blocks they name; they declare nothing new.
+    pub is_override: bool,
+}
+
+/// Terraform's override file names.
+pub(crate) fn is_override_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "override.tf" || n.ends_with("_override.tf"))
 }
 
 /// What a worker thread produced for one file.
@@ -141,6 +156,9 @@ pub(crate) struct ReadCache {
     pub prefetched: HashMap<PathBuf, ReadOutcome>,
     /// Path -> registered file id, or the reason it could not be read.
     pub registered: HashMap<PathBuf, Result<FileId, String>>,
+    /// Module directories already read (shared by every instance of a
+    /// child module).
+    pub dirs: HashMap<PathBuf, Arc<DirFiles>>,
 }
 
 impl ReadCache {
@@ -174,6 +192,30 @@ pub(crate) struct DirFiles {
 /// parallel. `path_module` is what `path.module` evaluates to, used to read
 /// the targets of `file("${path.module}/...")` ahead of time.
 pub(crate) fn load_dir(
+    dir: &Path,
+    root_dir: &Path,
+    path_module: &str,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+) -> Arc<DirFiles> {
+    // A child module used twice is read and registered once: its files keep
+    // one id, so findings in them are not doubled.
+    let key = normalize(dir);
+    if let Some(d) = cache.dirs.get(&key) {
+        return Arc::clone(d);
+    }
+    let d = Arc::new(load_dir_uncached(
+        dir,
+        root_dir,
+        path_module,
+        sources,
+        cache,
+    ));
+    cache.dirs.insert(key, Arc::clone(&d));
+    d
+}
+
+fn load_dir_uncached(
     dir: &Path,
     root_dir: &Path,
     path_module: &str,
@@ -233,6 +275,7 @@ pub(crate) fn load_dir(
 
     let mut files = Vec::with_capacity(works.len());
     for w in works {
+        let is_override = is_override_file(&w.path);
         for (p, o) in w.prefetched {
             cache.prefetched.entry(p).or_insert(o);
         }
@@ -253,16 +296,24 @@ pub(crate) fn load_dir(
                     path: w.path,
                     help: Some("save the file as UTF-8".to_owned()),
                 });
-                files.push(ParsedFile { id, body: None });
+                files.push(ParsedFile {
+                    id,
+                    body: None,
+                    is_override,
+                });
             }
             ReadOutcome::Text(text) => {
                 let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
                 if let Some((msg, at)) = w.syntax {
-                    let len = sources.get(id).text.len();
-                    let start = at.min(len);
+                    let text = &sources.get(id).text;
+                    let mut start = at.min(text.len());
+                    while !text.is_char_boundary(start) {
+                        start -= 1;
+                    }
                     let end = sources.get(id).text[start..]
                         .chars()
                         .next()
+                        .filter(|c| *c != '\n' && *c != '\r')
                         .map_or(start, |c| start + c.len_utf8());
                     problems.push(Problem {
                         kind: ProblemKind::Syntax,
@@ -272,7 +323,11 @@ pub(crate) fn load_dir(
                         help: None,
                     });
                 }
-                files.push(ParsedFile { id, body: w.body });
+                files.push(ParsedFile {
+                    id,
+                    body: w.body,
+                    is_override,
+                });
             }
         }
     }
@@ -457,5 +512,41 @@ fn static_path(e: &Expression, path_module: &str) -> Option<String> {
             Some(out)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_drops_dots_and_folds_parents() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./impl.py")), PathBuf::from("impl.py"));
+        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
+        assert_eq!(normalize(Path::new(".")), PathBuf::from("."));
+        assert_eq!(
+            normalize(Path::new("/r/./m/../i.py")),
+            PathBuf::from("/r/i.py")
+        );
+    }
+
+    #[test]
+    fn terraform_ignores_hidden_and_backup_files() {
+        assert!(ignored_name(".hidden.tf"));
+        assert!(ignored_name("main.tf~"));
+        assert!(ignored_name("#main.tf#"));
+        assert!(!ignored_name("main.tf"));
+    }
+
+    #[test]
+    fn static_paths_substitute_path_module() {
+        let e = hcl_edit::parser::parse_expr(r#""${path.module}/impls/a.py""#).expect("parse");
+        assert_eq!(
+            static_path(&e, "modules/x"),
+            Some("modules/x/impls/a.py".to_owned())
+        );
+        let e = hcl_edit::parser::parse_expr(r#""${var.dir}/a.py""#).expect("parse");
+        assert_eq!(static_path(&e, "."), None);
     }
 }

@@ -480,6 +480,7 @@ fn format_fn(args: &[Value], sp: Span) -> Value {
             );
         };
         next += 1;
+        let before = out.len();
         match verb {
             's' | 'v' => match arg {
                 Value::List(_) | Value::Object(_) if verb == 'v' => {
@@ -508,7 +509,11 @@ fn format_fn(args: &[Value], sp: Span) -> Value {
             },
             'f' | 'g' | 'e' => match to_number(arg) {
                 Some(n) => {
-                    let prec = spec.split('.').nth(1).and_then(|p| p.parse::<usize>().ok());
+                    let prec = spec
+                        .split('.')
+                        .nth(1)
+                        .and_then(|p| p.parse::<usize>().ok())
+                        .map(|p| p.min(MAX_WIDTH));
                     match (verb, prec) {
                         ('f', p) => {
                             let p = p.unwrap_or(6);
@@ -532,8 +537,52 @@ fn format_fn(args: &[Value], sp: Span) -> Value {
                 )
             }
         }
+        pad(&mut out, before, &spec);
     }
     Value::String(out)
+}
+
+/// Widths and precisions beyond this are clamped (`%01000000000d` would
+/// otherwise allocate gigabytes).
+const MAX_WIDTH: usize = 1024;
+
+/// Apply a `%-05d`-style width to the text written since `before`.
+fn pad(out: &mut String, before: usize, spec: &str) {
+    let left = spec.contains('-');
+    let flags_end = spec
+        .find(|c: char| c.is_ascii_digit() && c != '0')
+        .unwrap_or(spec.len());
+    let zero = spec[..flags_end].contains('0') && !left;
+    let width: usize = spec
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(['-', '+', '#', ' ', '0'])
+        .parse::<usize>()
+        .unwrap_or(0)
+        .min(MAX_WIDTH);
+    let piece = out.split_off(before);
+    let len = piece.chars().count();
+    if len >= width {
+        out.push_str(&piece);
+        return;
+    }
+    let fill = width - len;
+    if left {
+        out.push_str(&piece);
+        out.extend(std::iter::repeat_n(' ', fill));
+    } else if zero {
+        let (sign, digits) = match piece.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", piece.as_str()),
+        };
+        out.push_str(sign);
+        out.extend(std::iter::repeat_n('0', fill));
+        out.push_str(digits);
+    } else {
+        out.extend(std::iter::repeat_n(' ', fill));
+        out.push_str(&piece);
+    }
 }
 
 /// A known value as JSON (callers check for unknowns first).
