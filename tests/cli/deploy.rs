@@ -771,3 +771,26 @@ resource "sym_integration" "odd" {
         api.log()[0].path
     );
 }
+
+#[test]
+fn a_changed_nameless_entity_is_found_through_its_referrer() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 15);
+    assert_eq!(deploy(&sb, &api, &["--yes"]).code, 0);
+    sb.write("mod/main.tf", MAIN_TF.replace("#sym-errors", "#sym-alerts"));
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("~ destination: \"#sym-errors\" -> \"#sym-alerts\""),
+        "{}",
+        run.stdout
+    );
+    let w = writes(&api);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, "PATCH");
+    assert!(w[0].1.starts_with("/entities/error-loggers/"), "{w:?}");
+    assert_eq!(api.entities("error-loggers").len(), 1);
+}
