@@ -94,7 +94,9 @@ impl Progress for Bars {
     fn retry(&self, address: &str, message: &str) {
         if let Ok(l) = self.lines.lock() {
             if let Some(bar) = l.get(address) {
-                bar.set_message(format!("{address}: {message}"));
+                // Keep the line short: the reason up to its request id.
+                let reason = message.split(" (request id").next().unwrap_or(message);
+                bar.set_message(format!("{address}: retrying ({reason})"));
             }
         }
     }
