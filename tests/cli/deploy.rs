@@ -794,3 +794,47 @@ fn a_changed_nameless_entity_is_found_through_its_referrer() {
     assert!(w[0].1.starts_with("/entities/error-loggers/"), "{w:?}");
     assert_eq!(api.entities("error-loggers").len(), 1);
 }
+
+#[test]
+fn data_sources_are_looked_up_and_never_written() {
+    let sb = Sandbox::new();
+    sb.write(
+        "mod/main.tf",
+        r#"
+data "sym_integration" "slack" {
+  type = "slack"
+  name = "Main-Slack"
+}
+
+resource "sym_environment" "prod" {
+  name = "prod"
+  integrations = {
+    slack_id = data.sym_integration.slack.id
+  }
+}
+"#,
+    );
+    let api = FakeApi::start(CANARY, 16);
+    // Missing: the environment cannot be deployed, and says why.
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("no integration named `Main-Slack` of type `slack` exists in Sym"),
+        "{}",
+        run.stdout
+    );
+    assert!(writes(&api).is_empty());
+    let id = api.seed(
+        "integrations",
+        serde_json::json!({"type": "slack", "slug": "main-slack", "external_id": "T1", "settings": {}}),
+    );
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(writes(&api).len(), 1);
+    assert_eq!(
+        api.entities("environments")[0]["integrations"]["slack_id"],
+        serde_json::json!(id)
+    );
+    assert_eq!(api.entities("integrations").len(), 1);
+}
