@@ -16,11 +16,15 @@ use std::time::{Duration, Instant};
 
 use fake_api::{FakeApi, Faults};
 
-const FLOWS: usize = 200;
-const LATENCY_MS: u64 = 20;
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs this
+/// binary without it, and then it only smoke-tests (a few flows, no timing
+/// limit), so that a debug build on a busy machine does not fail the suite.
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
 const PARALLELISM: usize = 8;
 
-fn module(dir: &std::path::Path) {
+fn module(dir: &std::path::Path, flows: usize) {
     let mut tf = String::from(
         r##"
 provider "sym" {
@@ -47,7 +51,7 @@ resource "sym_environment" "prod" {
 }
 "##,
     );
-    for i in 0..FLOWS {
+    for i in 0..flows {
         let _ = write!(
             tf,
             r#"
@@ -75,11 +79,12 @@ resource "sym_flow" "f{i}" {{
 }
 
 fn main() -> ExitCode {
+    let (flows, latency_ms) = if measuring() { (200, 20) } else { (5, 1) };
     let dir = tempfile::tempdir().unwrap();
-    module(dir.path());
+    module(dir.path(), flows);
     let api = FakeApi::start("bench-token", 42);
     api.set_faults(Faults {
-        latency: Duration::from_millis(LATENCY_MS),
+        latency: Duration::from_millis(latency_ms),
         ..Faults::default()
     });
     let started = Instant::now();
@@ -107,17 +112,18 @@ fn main() -> ExitCode {
     let log = api.log();
     let reads = log.iter().filter(|l| l.method == "GET").count();
     let writes = log.iter().filter(|l| l.method != "GET").count();
-    assert_eq!(api.entities("flows").len(), FLOWS);
+    assert_eq!(api.entities("flows").len(), flows);
     // Critical path: named lookups, the error-logger listing, then
     // integration -> error logger -> environment -> flow.
     let depth: u32 = 2 + 4;
-    let latency = LATENCY_MS as f64;
+    let latency = latency_ms as f64;
     let ideal_ms =
         f64::from(depth) * latency + (reads + writes) as f64 * latency / PARALLELISM as f64;
     let ms = elapsed.as_secs_f64() * 1000.0;
     let ratio = ms / ideal_ms;
     println!(
-        "deploy of {FLOWS} flows: {ms:.0} ms for {reads} reads + {writes} writes at {LATENCY_MS} ms latency, parallelism {PARALLELISM}; ideal {ideal_ms:.0} ms; ratio {ratio:.2}x (limit 1.50x)"
+        "deploy of {flows} flows: {ms:.0} ms for {reads} reads + {writes} writes at {latency_ms} ms latency, parallelism {PARALLELISM}; ideal {ideal_ms:.0} ms; ratio {ratio:.2}x ({})",
+        if measuring() { "limit 1.50x" } else { "smoke run without --bench: no limit" }
     );
     // A re-deploy: reads only.
     api.clear_log();
@@ -135,7 +141,7 @@ fn main() -> ExitCode {
         "re-deploy (no changes): {again:.0} ms, {writes_again} writes, exit {:?}",
         out.status.code()
     );
-    if ratio > 1.5 || writes_again > 0 {
+    if writes_again > 0 || (measuring() && ratio > 1.5) {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
