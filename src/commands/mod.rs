@@ -1,14 +1,15 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
+pub mod deploy;
 pub mod init;
+pub mod login;
 pub mod test;
 pub mod validate;
 
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
-use crate::error::UserError;
 use crate::output::Ui;
 
 /// What a command hands back to `main`: the exit code of a run that went as
@@ -27,23 +28,14 @@ pub struct Context<'a> {
 ///
 /// # Errors
 /// Anything that stops the command from running; `main` prints it.
-#[allow(clippy::needless_pass_by_value)] // arguments move into commands as they land
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
         Command::Init(args) => init::run(&args, ctx),
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
-        Command::Deploy(_) => not_implemented("deploy"),
-        Command::Login(_) => not_implemented("login"),
+        Command::Deploy(args) => deploy::run(&args, ctx),
+        Command::Login(args) => login::run(&args, ctx),
     }?;
     ctx.out.flush()?;
     Ok(code)
-}
-
-fn not_implemented(name: &str) -> anyhow::Result<Exit> {
-    Err(
-        UserError::new(format!("`symflow {name}` is not implemented yet"))
-            .hint("see the README for what this version can do")
-            .into(),
-    )
 }
