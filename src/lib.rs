@@ -11,4 +11,6 @@ pub mod lint;
 pub mod module;
 pub mod output;
 pub mod python;
+pub mod report;
+pub mod schema;
 pub mod source;

@@ -1,6 +1,8 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
+pub mod validate;
+
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
@@ -27,7 +29,7 @@ pub struct Context<'a> {
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
         Command::Init(_) => not_implemented("init"),
-        Command::Validate(_) => not_implemented("validate"),
+        Command::Validate(args) => validate::run(&args, ctx),
         Command::Test(_) => not_implemented("test"),
         Command::Deploy(_) => not_implemented("deploy"),
         Command::Login(_) => not_implemented("login"),
