@@ -52,8 +52,8 @@ complete -c symflow -n "__fish_symflow_using_subcommand init" -l add-flow -d 'Ad
 complete -c symflow -n "__fish_symflow_using_subcommand init" -l template-dir -d 'Render your organisation\'s own templates from DIR' -r -f -a "(__fish_complete_directories)"
 complete -c symflow -n "__fish_symflow_using_subcommand init" -l okta-domain -d 'Okta domain, like acme.okta.com (okta)' -r
 complete -c symflow -n "__fish_symflow_using_subcommand init" -l okta-group-id -d 'Okta group ID, like 00g1abcd2EFGH3ijk4x7 (okta)' -r
-complete -c symflow -n "__fish_symflow_using_subcommand init" -l aws-account-id -d 'AWS account ID, 12 digits (aws-iam, aws-sso, aws-lambda)' -r
-complete -c symflow -n "__fish_symflow_using_subcommand init" -l aws-role-arn -d 'ARN of the IAM role Sym\'s runtime assumes (aws-iam, aws-sso, aws-lambda)' -r
+complete -c symflow -n "__fish_symflow_using_subcommand init" -l aws-account-id -d 'AWS account ID, 12 digits (every type but approval)' -r
+complete -c symflow -n "__fish_symflow_using_subcommand init" -l aws-role-arn -d 'ARN of the IAM role Sym\'s runtime assumes (every type but approval)' -r
 complete -c symflow -n "__fish_symflow_using_subcommand init" -l iam-group -d 'IAM group name to grant (aws-iam)' -r
 complete -c symflow -n "__fish_symflow_using_subcommand init" -l sso-instance-arn -d 'IAM Identity Center instance ARN (aws-sso)' -r
 complete -c symflow -n "__fish_symflow_using_subcommand init" -l sso-permission-set-arn -d 'Permission set ARN to grant (aws-sso)' -r

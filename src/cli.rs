@@ -191,11 +191,11 @@ pub struct InitTypeArgs {
     #[arg(long, value_name = "ID")]
     pub okta_group_id: Option<String>,
 
-    /// AWS account ID, 12 digits (aws-iam, aws-sso, aws-lambda)
+    /// AWS account ID, 12 digits (every type but approval)
     #[arg(long, value_name = "ID")]
     pub aws_account_id: Option<String>,
 
-    /// ARN of the IAM role Sym's runtime assumes (aws-iam, aws-sso, aws-lambda)
+    /// ARN of the IAM role Sym's runtime assumes (every type but approval)
     #[arg(long, value_name = "ARN")]
     pub aws_role_arn: Option<String>,
 

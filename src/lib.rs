@@ -12,5 +12,6 @@ pub mod module;
 pub mod output;
 pub mod python;
 pub mod report;
+pub mod scaffold;
 pub mod schema;
 pub mod source;

@@ -1,5 +1,6 @@
 //! Integration tests of the module model (`symflow::module::load`).
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use symflow::module::value::format_number;
@@ -466,4 +467,538 @@ fn lock_file_wins_over_constraint() {
 fn refs_errors_fixture() {
     let (_, _, text) = snapshot_fixture("refs_errors", &LoadOptions::default());
     insta::assert_snapshot!("refs_errors", text);
+}
+
+/// A temp module with the given files.
+fn temp_module(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for (name, content) in files {
+        let p = tmp.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, content).expect("write");
+    }
+    tmp
+}
+
+/// Evaluate one expression as a local of a scratch module and render it.
+fn eval_expr(expr: &str) -> String {
+    let text = format!(
+        "variable \"unset\" {{}}\nresource \"aws_s3_bucket\" \"b\" {{}}\nlocals {{\n  x = {expr}\n}}\n"
+    );
+    let tmp = temp_module(&[
+        ("main.tf", text.as_bytes()),
+        ("t.tpl", b"Hi ${name}%{ for i in items }-${i}%{ endfor }"),
+    ]);
+    let (m, sources) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{expr}: {:?}", m.problems);
+    let r = Render {
+        sources: &sources,
+        root: tmp.path(),
+        out: String::new(),
+    };
+    let root = format!("{}/", tmp.path().display());
+    r.value(&m.locals["x"].value).replace(&root, "")
+}
+
+#[test]
+fn functions_and_operators() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"file("t.tpl")"#,
+            r#""Hi ${name}%{ for i in items }-${i}%{ endfor }""#,
+        ),
+        (
+            r#"templatefile("t.tpl", { name = "sym", items = [1, 2] })"#,
+            r#""Hi sym-1-2""#,
+        ),
+        (
+            r#"jsonencode({ a = [1, "x", null, true] })"#,
+            r#""{\"a\":[1,\"x\",null,true]}""#,
+        ),
+        (r#"jsondecode("{\"k\": [1, 2.5]}")"#, "{k = [1, 2.5]}"),
+        (
+            r#"format("%s=%d %q %.2f %5s|%-4s|", "a", 42, "q", 3.14159, "r", "l")"#,
+            r#""a=42 \"q\" 3.14     r|l   |""#,
+        ),
+        (r#"lower("ABC")"#, r#""abc""#),
+        (r#"upper("abc")"#, r#""ABC""#),
+        (r#"title("hello sym world")"#, r#""Hello Sym World""#),
+        (r#"join("-", ["a", "b"], ["c"])"#, r#""a-b-c""#),
+        (r#"split(",", "a,b,,c")"#, r#"["a", "b", "", "c"]"#),
+        (r#"replace("a-b-c", "-", "+")"#, r#""a+b+c""#),
+        (r#"trimspace("  x \n")"#, r#""x""#),
+        ("merge({ a = 1, b = 2 }, { b = 3 })", "{a = 1, b = 3}"),
+        ("concat([1], [], [2, 3])", "[1, 2, 3]"),
+        ("flatten([[1], [[2]], 3])", "[1, 2, 3]"),
+        ("keys({ b = 1, a = 2 })", r#"["a", "b"]"#),
+        ("values({ b = 1, a = 2 })", "[2, 1]"),
+        (r#"lookup({ a = "x" }, "a")"#, r#""x""#),
+        (r#"lookup({ a = "x" }, "b", "d")"#, r#""d""#),
+        (r#"contains(["a", "b"], "b")"#, "true"),
+        (r#"contains(["a", "b"], "c")"#, "false"),
+        (r#"length("héllo")"#, "5"),
+        ("length({ a = 1 })", "1"),
+        ("tostring(5)", r#""5""#),
+        (r#"tonumber("12")"#, "12"),
+        ("tolist([1, 2])", "[1, 2]"),
+        (r#"toset(["b", "a", "b"])"#, r#"["a", "b"]"#),
+        ("tomap({ a = 1 })", "{a = 1}"),
+        (r#"coalesce(null, "", "x")"#, r#""x""#),
+        (r#"base64encode("hello")"#, r#""aGVsbG8=""#),
+        ("10 % 4 + 2 * 3 - 8 / 2", "4"),
+        ("1 < 2 && 2 >= 2 || false", "true"),
+        (r#"!(1 == 1) ? "no" : "yes""#, r#""yes""#),
+        ("-3 != 3", "true"),
+        (
+            "[for k, v in { a = 1, b = 2 } : \"${k}${v}\"]",
+            r#"["a1", "b2"]"#,
+        ),
+        (
+            r#"{ for s in ["a", "bb", "cc"] : length(s) => s... }"#,
+            r#"{1 = ["a"], 2 = ["bb", "cc"]}"#,
+        ),
+        ("[{ a = [1, 2] }, { a = [3] }][*].a[0]", "[1, 3]"),
+        (r#"{ a = { b = ["x", "y"] } }.a.b[1]"#, r#""y""#),
+        ("\"%{ for x in [1, 2] }${x},%{ endfor }\"", r#""1,2,""#),
+        ("\"a ${~ \"b\" ~} c\"", r#""abc""#),
+        // Unknowns propagate through functions and operators.
+        ("upper(var.unset)", "unknown(var unset @ main.tf:4:13-4:22)"),
+        ("length([var.unset, 1])", "2"),
+        (
+            "var.unset == 1 ? 1 : 2",
+            "unknown(var unset @ main.tf:4:7-4:16)",
+        ),
+        ("false && var.unset", "false"),
+        (
+            "aws_s3_bucket.b.arn",
+            "unknown(external aws_s3_bucket.b @ main.tf:4:7-4:26)",
+        ),
+        (
+            "jsonencode([aws_s3_bucket.b.arn])",
+            "unknown(external aws_s3_bucket.b @ main.tf:4:19-4:38)",
+        ),
+        (
+            "timestamp()",
+            "unknown(unsupported timestamp() @ main.tf:4:7-4:18)",
+        ),
+        (
+            r#"file("missing.txt")"#,
+            "unknown(error: cannot read missing.txt: no such file @ main.tf:4:7-4:26)",
+        ),
+        (
+            "[1][5]",
+            "unknown(error: index 5 is out of range for a list of 1 elements @ main.tf:4:7-4:13)",
+        ),
+        (
+            "{ a = 1 }.b",
+            "unknown(error: object has no attribute `b` @ main.tf:4:7-4:18)",
+        ),
+        (
+            "1 / 0",
+            "unknown(error: division by zero @ main.tf:4:7-4:12)",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (expr, want) in cases {
+        let got = eval_expr(expr);
+        if got != *want {
+            failures.push(format!("{expr}\n   got: {got}\n  want: {want}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn kinds(m: &Module) -> Vec<(module::ProblemKind, String)> {
+    m.problems
+        .iter()
+        .map(|p| (p.kind, p.message.clone()))
+        .collect()
+}
+
+#[test]
+fn empty_directory_has_no_configuration() {
+    let tmp = temp_module(&[("README.md", b"hi")]);
+    let (m, _) = load(tmp.path());
+    assert_eq!(m.problems.len(), 1);
+    assert_eq!(m.problems[0].kind, module::ProblemKind::NoConfiguration);
+    assert!(m.problems[0].message.starts_with("no .tf files in "));
+}
+
+#[test]
+fn missing_directory_is_unreadable() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (m, _) = load(&tmp.path().join("nope"));
+    assert_eq!(m.problems.len(), 1);
+    assert_eq!(m.problems[0].kind, module::ProblemKind::Unreadable);
+    assert!(
+        m.problems[0].message.contains("no such file"),
+        "{:?}",
+        m.problems
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_other_files_still_load() {
+    let tmp = temp_module(&[
+        ("a.tf", b"locals {\n  x = \"caf\xe9\"\n}\n"),
+        ("b.tf", b"locals {\n  y = 1\n}\n"),
+    ]);
+    let (m, sources) = load(tmp.path());
+    assert_eq!(m.problems.len(), 1, "{:?}", m.problems);
+    let p = &m.problems[0];
+    assert_eq!(p.kind, module::ProblemKind::Unreadable);
+    assert!(
+        p.message.ends_with("a.tf is not valid UTF-8"),
+        "{}",
+        p.message
+    );
+    let sp = p.span.expect("span");
+    let lc = sources.get(sp.file).line_col(sp.start);
+    assert_eq!((lc.line, lc.column), (2, 11));
+    assert_eq!(m.locals["y"].value, Value::Number(1.0));
+}
+
+#[test]
+fn bom_and_crlf_keep_spans_right() {
+    let tmp = temp_module(&[(
+        "main.tf",
+        b"\xef\xbb\xbflocals {\r\n  greeting = \"hi\"\r\n  two = <<EOT\r\nline\r\nEOT\r\n}\r\n",
+    )]);
+    let (m, sources) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let greeting = &m.locals["greeting"];
+    assert_eq!(greeting.value, Value::String("hi".to_owned()));
+    let file = sources.get(greeting.span.file);
+    let (a, b) = (
+        file.line_col(greeting.span.start),
+        file.line_col(greeting.span.end),
+    );
+    assert_eq!((a.line, a.column, b.line, b.column), (2, 3, 2, 18));
+    assert_eq!(
+        m.locals["two"]
+            .value
+            .as_str()
+            .map(|s| s.trim_end_matches(['\r', '\n'])),
+        Some("line")
+    );
+}
+
+#[test]
+fn directory_named_tf_and_dangling_symlink_are_unreadable() {
+    let tmp = temp_module(&[("ok.tf", b"locals {\n  a = 1\n}\n")]);
+    std::fs::create_dir(tmp.path().join("dir.tf")).expect("mkdir");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("loop.tf", tmp.path().join("loop.tf")).expect("symlink");
+        std::os::unix::fs::symlink("gone", tmp.path().join("dangling.tf")).expect("symlink");
+    }
+    let (m, _) = load(tmp.path());
+    let got = kinds(&m);
+    assert!(
+        got.iter()
+            .all(|(k, _)| *k == module::ProblemKind::Unreadable),
+        "{got:?}"
+    );
+    let msgs: Vec<String> = got
+        .iter()
+        .map(|(_, m)| m.replace(&format!("{}/", tmp.path().display()), ""))
+        .collect();
+    assert!(
+        msgs.contains(&"cannot read dir.tf: is a directory, not a file".to_owned()),
+        "{msgs:?}"
+    );
+    #[cfg(unix)]
+    {
+        assert!(
+            msgs.contains(&"cannot read dangling.tf: no such file".to_owned()),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("cannot read loop.tf: ") && m.contains("symbolic links")),
+            "{msgs:?}"
+        );
+    }
+    assert_eq!(m.locals["a"].value, Value::Number(1.0));
+}
+
+#[test]
+fn huge_files_are_refused_without_reading() {
+    let tmp = temp_module(&[("ok.tf", b"locals {\n  a = 1\n}\n")]);
+    let f = std::fs::File::create(tmp.path().join("huge.tf")).expect("create");
+    f.set_len(64 * 1024 * 1024).expect("sparse file");
+    let (m, _) = load(tmp.path());
+    assert_eq!(m.problems.len(), 1, "{:?}", m.problems);
+    assert_eq!(m.problems[0].kind, module::ProblemKind::Unreadable);
+    assert!(
+        m.problems[0].message.contains("too large"),
+        "{}",
+        m.problems[0].message
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_problem_not_a_crash() {
+    let depth = 5000;
+    let nested = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let blocks = format!("{}{}", "a {\n".repeat(depth), "}\n".repeat(depth));
+    let ops = format!("locals {{\n  y = {}\n}}\n", vec!["1"; 50_000].join(" + "));
+    let tmp = temp_module(&[
+        ("a.tf", nested.as_bytes()),
+        ("b.tf", blocks.as_bytes()),
+        ("c.tf", ops.as_bytes()),
+        ("d.tf", b"locals {\n  ok = 1\n}\n"),
+    ]);
+    let (m, _) = load(tmp.path());
+    let got = kinds(&m);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(
+        got.iter().all(|(k, _)| *k == module::ProblemKind::Syntax),
+        "{got:?}"
+    );
+    assert_eq!(m.locals["ok"].value, Value::Number(1.0));
+}
+
+#[test]
+fn long_chains_of_locals_stop_at_the_depth_cap() {
+    // Declared deepest first, so that evaluating the first local recurses
+    // through all the others.
+    let mut text = String::from("locals {\n");
+    for i in (1..3000).rev() {
+        let _ = writeln!(text, "  l{i} = local.l{} + 1", i - 1);
+    }
+    text.push_str("  l0 = 0\n}\n");
+    let tmp = temp_module(&[("main.tf", text.as_bytes())]);
+    let (m, _) = load(tmp.path());
+    assert_eq!(m.locals["l10"].value, Value::Number(10.0));
+    assert!(matches!(
+        &m.locals["l2999"].value,
+        Value::Unknown(u) if matches!(&u.reason, UnknownReason::Error { message } if message.contains("nested too deeply"))
+    ));
+    let got = kinds(&m);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, module::ProblemKind::Syntax);
+}
+
+#[test]
+fn self_references_and_bad_meta_arguments_do_not_hang() {
+    let tmp = temp_module(&[(
+        "main.tf",
+        br#"
+resource "sym_target" "self" {
+  type = "x"
+  name = sym_target.self.name
+}
+
+resource "sym_target" "neg" {
+  count = -1
+  type  = "x"
+  name  = "n"
+}
+
+resource "sym_target" "str" {
+  for_each = "nope"
+  type     = "x"
+  name     = each.key
+}
+
+resource "sym_target" "loop" {
+  count = length(sym_target.loop)
+  type  = "x"
+  name  = "l"
+}
+"#,
+    )]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let name = m
+        .entity("sym_target.self")
+        .expect("self")
+        .body
+        .value("name")
+        .expect("name");
+    assert!(
+        matches!(name, Value::Unknown(u) if matches!(&u.reason, UnknownReason::Error { message } if message.contains("refers to itself"))),
+        "{name:?}"
+    );
+    for block in ["neg", "str", "loop"] {
+        let b = m.blocks.iter().find(|b| b.name == block).expect("block");
+        let rep = b.repetition.as_ref().expect("repetition");
+        assert!(
+            matches!(&rep.value, Value::Unknown(u) if matches!(u.reason, UnknownReason::Error { .. })),
+            "{block}: {:?}",
+            rep.value
+        );
+    }
+}
+
+#[test]
+fn child_module_variables_without_inputs_are_unknown() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"module \"child\" {\n  source = \"./child\"\n}\n\noutput \"name\" {\n  value = module.child.env\n}\n",
+        ),
+        (
+            "child/main.tf",
+            b"variable \"env\" {}\n\nresource \"sym_environment\" \"e\" {\n  name = var.env\n}\n\noutput \"env\" {\n  value = sym_environment.e.name\n}\n",
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let e = m
+        .entity("module.child.sym_environment.e")
+        .expect("child entity");
+    assert_eq!(e.module_path, vec!["child".to_owned()]);
+    assert!(
+        matches!(e.body.value("name"), Some(Value::Unknown(u)) if u.reason == UnknownReason::Variable { name: "env".to_owned() })
+    );
+    assert!(
+        matches!(&m.outputs["name"].value, Value::Unknown(u) if u.reason == UnknownReason::Variable { name: "env".to_owned() })
+    );
+    assert_eq!(
+        m.children[0].module.variables["env"].value_source,
+        module::VariableSource::Missing
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Arbitrary bytes (and HCL-ish fragments) never panic the loader.
+    #[test]
+    fn arbitrary_input_never_panics(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        frags in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "resource \"sym_flow\" \"f\" {", "}", "{", "[", "]", "locals {", "x = ", "local.x",
+                "var.y", "${", "\"", "for_each = ", "count = ", "each.key", "dynamic \"p\" {",
+                "content {", "file(\"x\")", "<<EOT\n", "\nEOT\n", "\n", " + ", "? 1 : 2", "[*]",
+                "module.m.o", "sym_target.t[0].id", "% {", "%{ for a in b }",
+            ]),
+            0..60,
+        ),
+    ) {
+        let text: String = frags.concat();
+        let tmp = temp_module(&[("a.tf", &bytes), ("b.tf", text.as_bytes())]);
+        let (m, sources) = load(tmp.path());
+        for p in &m.problems {
+            if let Some(sp) = p.span {
+                let _ = sources.get(sp.file).line_col(sp.start);
+            }
+        }
+    }
+}
+
+/// A module in the shape of Sym's published examples loads cleanly.
+fn clean_example(name: &str) -> (Module, SourceMap, String) {
+    let dir = fixture(&format!("examples/{name}"));
+    let (m, sources) = load(&dir);
+    assert!(m.problems.is_empty(), "{name}: {:#?}", m.problems);
+    assert!(m.undeclared.is_empty(), "{name}: {:#?}", m.undeclared);
+    assert!(m.duplicates.is_empty(), "{name}: {:#?}", m.duplicates);
+    let text = render(&m, &sources, &dir);
+    (m, sources, text)
+}
+
+#[test]
+fn example_v3_approval() {
+    let (m, _, text) = clean_example("v3_approval");
+    assert_eq!(m.provider_version.major, 3);
+    assert_eq!(m.entities.len(), 4);
+    // Variables without defaults are known-unknown, not errors.
+    let org = &m
+        .provider
+        .as_ref()
+        .expect("provider")
+        .org
+        .as_ref()
+        .expect("org")
+        .value;
+    assert!(
+        matches!(org, Value::Unknown(u) if u.reason == UnknownReason::Variable { name: "sym_org_slug".to_owned() })
+    );
+    insta::assert_snapshot!("example_v3_approval", text);
+}
+
+#[test]
+fn example_v2_okta() {
+    let (m, _, text) = clean_example("v2_okta");
+    assert_eq!(m.provider_version.major, 2);
+    assert_eq!(m.entities_of("sym_target").count(), 2);
+    assert!(matches!(
+        &m.implementations[0].source,
+        ImplementationSource::LiteralPath { path, exists: true, .. } if path == "impl.py"
+    ));
+    insta::assert_snapshot!("example_v2_okta", text);
+}
+
+#[test]
+fn example_runtime_connector() {
+    let (m, _, text) = clean_example("runtime_connector");
+    assert_eq!(
+        m.external_modules,
+        vec!["runtime_connector".to_owned(), "iam_connector".to_owned()]
+    );
+    let secret = m.entity("sym_secret.pagerduty").expect("secret");
+    assert!(matches!(
+        secret.body.value("path"),
+        Some(Value::Unknown(u)) if u.reason == UnknownReason::External { address: "aws_secretsmanager_secret.pagerduty".to_owned() }
+    ));
+    let deps: Vec<&str> = m
+        .entity("sym_environment.this")
+        .expect("env")
+        .depends_on
+        .iter()
+        .map(|d| d.address.as_str())
+        .collect();
+    assert_eq!(
+        deps,
+        [
+            "sym_runtime.this",
+            "data.sym_integration.slack",
+            "sym_integration.pagerduty"
+        ]
+    );
+    insta::assert_snapshot!("example_runtime_connector", text);
+}
+
+#[test]
+fn example_multi_env() {
+    let (m, _, text) = clean_example("multi_env");
+    assert_eq!(m.children.len(), 2);
+    let addresses: Vec<&str> = m.entities.iter().map(|e| e.address.as_str()).collect();
+    assert!(
+        addresses.contains(&"module.prod.sym_target.groups[\"readers\"]"),
+        "{addresses:?}"
+    );
+    assert!(
+        addresses.contains(&"module.staging.sym_flow.access"),
+        "{addresses:?}"
+    );
+    let flow = m.entity("module.prod.sym_flow.access").expect("flow");
+    let params = flow.body.blocks_of("params").next().expect("params");
+    let fields: Vec<(&str, Option<bool>)> = params
+        .body
+        .blocks_of("prompt_field")
+        .map(|b| {
+            (
+                b.body.str("name").unwrap_or(""),
+                b.body.value("required").and_then(Value::as_bool),
+            )
+        })
+        .collect();
+    assert_eq!(fields, [("reason", Some(true)), ("ticket", Some(false))]);
+    // The shared module directory is read once: both instances point into
+    // the same file.
+    let staging = m.entity("module.staging.sym_flow.access").expect("flow");
+    assert_eq!(flow.span, staging.span);
+    assert_eq!(m.children[0].module.files, m.children[1].module.files);
+    insta::assert_snapshot!("example_multi_env", text);
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
+pub mod init;
 pub mod validate;
 
 use std::io::Write;
@@ -28,7 +29,7 @@ pub struct Context<'a> {
 #[allow(clippy::needless_pass_by_value)] // arguments move into commands as they land
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
-        Command::Init(_) => not_implemented("init"),
+        Command::Init(args) => init::run(&args, ctx),
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Test(_) => not_implemented("test"),
         Command::Deploy(_) => not_implemented("deploy"),

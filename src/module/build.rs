@@ -276,9 +276,31 @@ pub(crate) fn load_module(
         if let Memo::Done(Some(child)) = std::mem::replace(&mut env.children[i], Memo::Todo) {
             let child = *child;
             module.entities.extend(child.entities.iter().cloned());
-            module.problems.extend(child.problems.iter().cloned());
-            module.undeclared.extend(child.undeclared.iter().cloned());
-            module.duplicates.extend(child.duplicates.iter().cloned());
+            // A module used twice has the same files: keep one finding per
+            // place.
+            for p in &child.problems {
+                if !module
+                    .problems
+                    .iter()
+                    .any(|q| q.span == p.span && q.message == p.message && q.path == p.path)
+                {
+                    module.problems.push(p.clone());
+                }
+            }
+            for r in &child.undeclared {
+                if !module.undeclared.iter().any(|q| q.span == r.span) {
+                    module.undeclared.push(r.clone());
+                }
+            }
+            for d in &child.duplicates {
+                if !module
+                    .duplicates
+                    .iter()
+                    .any(|q| q.first == d.first && q.second == d.second)
+                {
+                    module.duplicates.push(d.clone());
+                }
+            }
             module
                 .implementations
                 .extend(child.implementations.iter().cloned());

@@ -120,6 +120,7 @@ fn ignored_name(name: &str) -> bool {
 }
 
 /// One `.tf` file after reading and parsing.
+#[derive(Clone)]
 pub(crate) struct ParsedFile {
     pub id: FileId,
     pub body: Option<Body>,
@@ -141,6 +142,8 @@ pub(crate) struct ReadCache {
     pub prefetched: HashMap<PathBuf, ReadOutcome>,
     /// Path -> registered file id, or the reason it could not be read.
     pub registered: HashMap<PathBuf, Result<FileId, String>>,
+    /// Module directories already read.
+    pub dirs: HashMap<PathBuf, DirFiles>,
 }
 
 impl ReadCache {
@@ -165,6 +168,7 @@ impl ReadCache {
 }
 
 /// The result of reading a module directory.
+#[derive(Clone)]
 pub(crate) struct DirFiles {
     pub files: Vec<ParsedFile>,
     pub problems: Vec<Problem>,
@@ -174,6 +178,24 @@ pub(crate) struct DirFiles {
 /// parallel. `path_module` is what `path.module` evaluates to, used to read
 /// the targets of `file("${path.module}/...")` ahead of time.
 pub(crate) fn load_dir(
+    dir: &Path,
+    root_dir: &Path,
+    path_module: &str,
+    sources: &mut SourceMap,
+    cache: &mut ReadCache,
+) -> DirFiles {
+    // A child module used twice is read and registered once: its files keep
+    // one id, so findings in them are not doubled.
+    let key = normalize(dir);
+    if let Some(d) = cache.dirs.get(&key) {
+        return d.clone();
+    }
+    let d = load_dir_uncached(dir, root_dir, path_module, sources, cache);
+    cache.dirs.insert(key, d.clone());
+    d
+}
+
+fn load_dir_uncached(
     dir: &Path,
     root_dir: &Path,
     path_module: &str,

@@ -4,5 +4,6 @@
 mod support;
 
 mod foundation;
+mod init;
 mod python;
 mod validate;

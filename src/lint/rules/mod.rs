@@ -33,18 +33,6 @@ pub mod multiple_flows_filters;
 pub mod no_revoke_no_deescalation;
 pub mod undeclared_reference;
 pub mod var_looks_typed;
-// SF3xx: impl.py (python analysis)
-pub mod py_deprecated_get_approvers;
-pub mod py_missing_reducer;
-pub mod py_prefetch_field;
-pub mod py_reducer_name;
-pub mod py_syntax_error;
-pub mod py_undeclared_field;
-pub mod py_undeclared_var;
-pub mod py_undefined_name;
-pub mod py_unknown_hook;
-pub mod py_unknown_reducer;
-pub mod py_unknown_sdk_import;
 
 use crate::diag::Diagnostic;
 use crate::lint::{LintContext, RuleInfo};
@@ -74,3 +62,15 @@ pub(crate) fn report_problems(
         out.push(d);
     }
 }
+// SF3xx: impl.py
+pub mod py_deprecated_get_approvers;
+pub mod py_missing_reducer;
+pub mod py_prefetch_field;
+pub mod py_reducer_name;
+pub mod py_syntax_error;
+pub mod py_undeclared_field;
+pub mod py_undeclared_var;
+pub mod py_undefined_name;
+pub mod py_unknown_hook;
+pub mod py_unknown_reducer;
+pub mod py_unknown_sdk_import;
