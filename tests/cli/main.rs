@@ -7,6 +7,7 @@ mod deploy;
 mod foundation;
 mod init;
 mod test;
+mod python;
 mod validate;
 
 #[path = "../fake_api/mod.rs"]
