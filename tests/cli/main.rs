@@ -6,8 +6,8 @@ mod support;
 mod deploy;
 mod foundation;
 mod init;
-mod test;
 mod python;
+mod test;
 mod validate;
 
 #[path = "../fake_api/mod.rs"]
