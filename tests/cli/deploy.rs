@@ -285,6 +285,7 @@ fn faulty_network_converges_without_duplicates() {
             drop_rate: 0.2,
         });
         let mut runs = Vec::new();
+        let mut last_stderr = String::new();
         for _ in 0..max_runs {
             let run = deploy_env(
                 &sb,
@@ -300,6 +301,7 @@ fn faulty_network_converges_without_duplicates() {
                 run.stderr
             );
             runs.push(run.code);
+            last_stderr.clone_from(&run.stderr);
             if run.code == 0 {
                 break;
             }
@@ -315,7 +317,7 @@ fn faulty_network_converges_without_duplicates() {
         assert_eq!(
             runs.last(),
             Some(&0),
-            "no convergence in {runs:?}: {:?}",
+            "no convergence in {runs:?}: {:?}\nlast run:\n{last_stderr}",
             inventory(&api)
         );
         assert_eq!(inventory(&api).values().sum::<usize>(), ENTITIES);
