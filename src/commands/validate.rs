@@ -44,7 +44,9 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let mut modules = 0;
     let mut checked: BTreeSet<FileId> = BTreeSet::new();
     for target in &targets {
+        let t = Instant::now();
         let m = module::load(&target.dir, &mut sources, &options);
+        let load_ms = t.elapsed().as_secs_f64() * 1000.0;
         if let Some(py) = &target.only_if_uses {
             if !references(&m, py) {
                 ctx.ui.debug(&format!(
@@ -56,10 +58,18 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
             }
         }
         modules += 1;
+        let t = Instant::now();
         let python = analyze_implementations(&m, &mut sources);
+        let python_ms = t.elapsed().as_secs_f64() * 1000.0;
         module_files(&m, &mut checked);
         checked.extend(python.keys().copied());
+        let t = Instant::now();
         diagnostics.extend(runner::run(&m, &sources, &python, &config));
+        ctx.ui.debug(&format!(
+            "{}: load {load_ms:.1} ms, python analysis {python_ms:.1} ms, rules {:.1} ms",
+            target.dir.display(),
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
     }
     runner::sort_and_dedup(&mut diagnostics, &sources);
     ctx.ui.debug(&format!(
