@@ -63,63 +63,92 @@ pub fn header(b: &ResourceBlock) -> Span {
     Span::new(b.span.file, b.span.start..b.name_span.end.max(b.span.start))
 }
 
-/// Every schema-described body of the module, outermost first.
+/// Every schema-described body of the module, outermost first (a lazy,
+/// depth-first walk: rules run it often, so it allocates almost nothing).
 #[must_use]
-pub fn bodies(m: &Module) -> Vec<Checked<'_>> {
-    let major = m.provider_version.major;
-    let mut out = Vec::with_capacity(m.blocks.len() * 4);
-    if let Some(p) = &m.provider {
-        out.push(Checked {
-            body: &p.body,
-            schema: &schema::PROVIDER,
-            kind: PROVIDER_KIND,
-            header: Span::new(p.span.file, p.span.start..p.span.start + "provider".len()),
-            top: true,
-            block: None,
-            dynamic_unknown: false,
-        });
+pub fn bodies(m: &Module) -> Bodies<'_> {
+    Bodies {
+        major: m.provider_version.major,
+        provider: m.provider.as_ref(),
+        blocks: m.blocks.iter(),
+        stack: Vec::new(),
     }
-    for (b, s) in sym_blocks(m) {
-        let Some(s) = s else { continue };
-        if !s.since.available_in(major) {
-            continue;
-        }
-        out.push(Checked {
-            body: &b.body,
-            schema: s.body,
-            kind: &b.rtype,
-            header: header(b),
-            top: true,
-            block: Some(b),
-            dynamic_unknown: false,
-        });
-        nested(&b.body, s.body, b, false, &mut out);
-    }
-    out
 }
 
-fn nested<'a>(
-    body: &'a Body,
-    schema: &'static BodySchema,
-    block: &'a ResourceBlock,
-    parent_unknown: bool,
-    out: &mut Vec<Checked<'a>>,
-) {
-    for nb in &body.blocks {
-        let Some(bs) = schema.block(&nb.kind) else {
-            continue;
-        };
-        let unknown = parent_unknown || nb.dynamic_unknown;
-        out.push(Checked {
-            body: &nb.body,
-            schema: bs.body,
-            kind: &nb.kind,
-            header: nb.kind_span,
-            top: false,
-            block: Some(block),
-            dynamic_unknown: unknown,
-        });
-        nested(&nb.body, bs.body, block, unknown, out);
+/// The iterator behind [`bodies`].
+pub struct Bodies<'a> {
+    major: u8,
+    provider: Option<&'a crate::module::ProviderConfig>,
+    blocks: std::slice::Iter<'a, ResourceBlock>,
+    /// Nested blocks still to visit: (siblings, their parent's schema, the
+    /// resource block, inside an unknown dynamic block).
+    stack: Vec<(
+        std::slice::Iter<'a, crate::module::NestedBlock>,
+        &'static BodySchema,
+        &'a ResourceBlock,
+        bool,
+    )>,
+}
+
+impl<'a> Iterator for Bodies<'a> {
+    type Item = Checked<'a>;
+
+    fn next(&mut self) -> Option<Checked<'a>> {
+        if let Some(p) = self.provider.take() {
+            return Some(Checked {
+                body: &p.body,
+                schema: &schema::PROVIDER,
+                kind: PROVIDER_KIND,
+                header: Span::new(p.span.file, p.span.start..p.span.start + "provider".len()),
+                top: true,
+                block: None,
+                dynamic_unknown: false,
+            });
+        }
+        loop {
+            if let Some((siblings, parent, block, unknown)) = self.stack.last_mut() {
+                let (parent, block, unknown) = (*parent, *block, *unknown);
+                let Some(nb) = siblings.next() else {
+                    self.stack.pop();
+                    continue;
+                };
+                let Some(bs) = parent.block(&nb.kind) else {
+                    continue;
+                };
+                let unknown = unknown || nb.dynamic_unknown;
+                self.stack
+                    .push((nb.body.blocks.iter(), bs.body, block, unknown));
+                return Some(Checked {
+                    body: &nb.body,
+                    schema: bs.body,
+                    kind: &nb.kind,
+                    header: nb.kind_span,
+                    top: false,
+                    block: Some(block),
+                    dynamic_unknown: unknown,
+                });
+            }
+            let b = self.blocks.next()?;
+            if !b.rtype.starts_with("sym_") {
+                continue;
+            }
+            let Some(s) = schema::lookup(kind_of(b.mode), &b.rtype) else {
+                continue;
+            };
+            if !s.since.available_in(self.major) {
+                continue;
+            }
+            self.stack.push((b.body.blocks.iter(), s.body, b, false));
+            return Some(Checked {
+                body: &b.body,
+                schema: s.body,
+                kind: &b.rtype,
+                header: header(b),
+                top: true,
+                block: Some(b),
+                dynamic_unknown: false,
+            });
+        }
     }
 }
 
