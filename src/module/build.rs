@@ -50,9 +50,9 @@ pub(crate) fn load_module(
         prefix.push('.');
     }
     let dir_files = files::load_dir(&site.dir, &site.root_dir, &site.path_module, sources, cache);
-    let parsed = dir_files.files;
-    let mut problems = dir_files.problems;
-    let decls = Decls::build(&parsed, &prefix);
+    let parsed = &dir_files.files;
+    let mut problems = dir_files.problems.clone();
+    let decls = Decls::build(parsed, &prefix);
 
     let mut env = Env {
         decls: &decls,
@@ -66,10 +66,11 @@ pub(crate) fn load_module(
         module_path: site.module_path.clone(),
         ancestors: site.ancestors.clone(),
         read_files: Vec::new(),
+        read_set: std::collections::HashSet::new(),
         var_values: Vec::new(),
         locals: decls.locals.iter().map(|_| Memo::Todo).collect(),
         expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
-        instances: HashMap::new(),
+        attr_memo: HashMap::new(),
         children: decls.modules.iter().map(|_| Memo::Todo).collect(),
         scope: Vec::new(),
         file: FileId(0),
@@ -500,7 +501,7 @@ fn variables(
                 problems,
             );
             for id in read {
-                if !env.read_files.contains(&id) {
+                if env.read_set.insert(id) {
                     env.read_files.push(id);
                 }
             }
@@ -868,4 +869,17 @@ fn classify(
         span: hit.span,
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_of;
+
+    #[test]
+    fn major_versions_come_from_the_first_number() {
+        assert_eq!(major_of("~> 3.0"), Some(3));
+        assert_eq!(major_of("3.6.0"), Some(3));
+        assert_eq!(major_of(">= 2.1, < 4"), Some(2));
+        assert_eq!(major_of("latest"), None);
+    }
 }

@@ -509,7 +509,11 @@ fn format_fn(args: &[Value], sp: Span) -> Value {
             },
             'f' | 'g' | 'e' => match to_number(arg) {
                 Some(n) => {
-                    let prec = spec.split('.').nth(1).and_then(|p| p.parse::<usize>().ok());
+                    let prec = spec
+                        .split('.')
+                        .nth(1)
+                        .and_then(|p| p.parse::<usize>().ok())
+                        .map(|p| p.min(MAX_WIDTH));
                     match (verb, prec) {
                         ('f', p) => {
                             let p = p.unwrap_or(6);
@@ -538,6 +542,10 @@ fn format_fn(args: &[Value], sp: Span) -> Value {
     Value::String(out)
 }
 
+/// Widths and precisions beyond this are clamped (`%01000000000d` would
+/// otherwise allocate gigabytes).
+const MAX_WIDTH: usize = 1024;
+
 /// Apply a `%-05d`-style width to the text written since `before`.
 fn pad(out: &mut String, before: usize, spec: &str) {
     let left = spec.contains('-');
@@ -550,8 +558,9 @@ fn pad(out: &mut String, before: usize, spec: &str) {
         .next()
         .unwrap_or("")
         .trim_start_matches(['-', '+', '#', ' ', '0'])
-        .parse()
-        .unwrap_or(0);
+        .parse::<usize>()
+        .unwrap_or(0)
+        .min(MAX_WIDTH);
     let piece = out.split_off(before);
     let len = piece.chars().count();
     if len >= width {

@@ -27,7 +27,8 @@ pub struct Module {
     pub locals: BTreeMap<String, Local>,
     /// Every `resource` and `data` block as written (one per block, not per
     /// instance), any provider, with attributes evaluated where possible.
-    /// Schema rules check these.
+    /// Schema rules check these. Meta-arguments (`count`, `for_each`,
+    /// `depends_on`, `provider`, `lifecycle`...) are not in `body`.
     pub blocks: Vec<ResourceBlock>,
     /// Every `sym_*` resource and data source *instance* after `count` /
     /// `for_each` expansion (including those of local child modules, whose
@@ -164,6 +165,10 @@ pub struct ResourceBlock {
 }
 
 /// One instance of a `sym_*` resource or data source.
+///
+/// When a block's `count` / `for_each` is unknown (a variable without
+/// value...), one entity with `key: None` and the block's address stands for
+/// all its instances; `count.index` / `each.*` are unknown inside it.
 #[derive(Debug, Clone)]
 pub struct Entity {
     pub mode: Mode,
