@@ -57,14 +57,22 @@ impl FileUse<'_> {
         names
     }
 
-    /// `sym_flow.a` or `sym_flow.a, sym_flow.b` for messages.
+    /// `` `sym_flow.a` `` or `` `sym_flow.a`, `sym_flow.b` `` for messages;
+    /// long lists are cut: `` `a`, `b` and 5 more flows ``.
     #[must_use]
     pub fn flow_list(&self) -> String {
-        self.flow_names()
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names = self.flow_names();
+        let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+        let mut list = shown.join(", ");
+        if names.len() > 3 {
+            list = format!(
+                "{}, {} and {} more flows",
+                shown[0],
+                shown[1],
+                names.len() - 2
+            );
+        }
+        list
     }
 }
 

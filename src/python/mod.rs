@@ -229,6 +229,42 @@ pub fn analyze(text: &str) -> PyAnalysis {
     }
 }
 
+/// [`analyze`] over many files, spread over the available cores when there
+/// is enough text to pay for the threads. Results are in input order.
+#[must_use]
+pub fn analyze_all(texts: &[&str]) -> Vec<PyAnalysis> {
+    const MIN_PARALLEL_BYTES: usize = 256 * 1024;
+    let total: usize = texts.iter().map(|t| t.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    if threads < 2 || total < MIN_PARALLEL_BYTES || texts.len() < 2 {
+        return texts.iter().map(|t| analyze(t)).collect();
+    }
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                std::thread::Builder::new()
+                    .name("symflow-python".to_owned())
+                    .spawn_scoped(s, move || {
+                        part.iter().map(|t| analyze(t)).collect::<Vec<_>>()
+                    })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for (h, part) in handles.into_iter().zip(texts.chunks(chunk)) {
+            match h.ok().and_then(|h| h.join().ok()) {
+                Some(results) => out.extend(results),
+                // Could not spawn (resource limits): do it here.
+                None => out.extend(part.iter().map(|t| analyze(t))),
+            }
+        }
+        out
+    })
+}
+
 fn analyze_inner(text: &str) -> PyAnalysis {
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY312);
     let parsed = ruff_python_parser::parse_unchecked(text, options);

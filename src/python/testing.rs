@@ -132,6 +132,21 @@ impl Fixture {
         };
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
+        for d in &out {
+            assert_eq!(
+                d.code,
+                rule.info().code,
+                "a rule reports under its own code"
+            );
+            assert!(
+                !d.message.starts_with(|c: char| c.is_uppercase()) && !d.message.ends_with('.'),
+                "messages start lowercase and have no trailing period: {}",
+                d.message
+            );
+            if let Some(h) = &d.help {
+                assert!(!h.ends_with('.'), "help without trailing period: {h}");
+            }
+        }
         render(&sources, &out)
     }
 

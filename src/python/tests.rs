@@ -600,3 +600,72 @@ mod no_false_alarms {
         assert_eq!(findings, "");
     }
 }
+
+#[test]
+fn python_rules_are_registered_in_order_and_documented_in_ruffs_sections() {
+    use crate::lint::registry::RULES;
+    use crate::lint::{module_doc, Category};
+
+    let rules: Vec<_> = RULES
+        .iter()
+        .map(|r| r.info())
+        .filter(|i| i.code.starts_with("SF3"))
+        .collect();
+    let codes: Vec<_> = rules.iter().map(|i| i.code).collect();
+    let expected: Vec<String> = (301..=311).map(|n| format!("SF{n}")).collect();
+    assert_eq!(codes, expected);
+    for info in rules {
+        let doc = module_doc(info.doc);
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+        ] {
+            assert!(doc.contains(section), "{} lacks {section}", info.code);
+        }
+        assert!(
+            info.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{} is not kebab-case",
+            info.name
+        );
+        let expected = if info.code == "SF301" {
+            Category::Syntax
+        } else {
+            Category::Python
+        };
+        assert_eq!(info.category, expected, "{}", info.code);
+    }
+}
+
+#[test]
+fn sdk_star_imports_still_mark_handlers() {
+    let src = "from sym.sdk.annotations import *\nfrom mylib import *\n\n@hook\ndef on_request(event):\n    pass\n\n@thing\ndef other(event):\n    pass\n";
+    let a = analyze(src);
+    let d = &a.functions[0].decorators[0];
+    assert_eq!(d.resolved.as_deref(), Some("sym.sdk.annotations.hook"));
+    assert_eq!(d.kind, Some(HandlerDecorator::Hook));
+    assert_eq!(a.functions[1].decorators[0].kind, None);
+    assert!(a.undefined_names.is_empty());
+}
+
+#[test]
+fn analyze_all_keeps_input_order_and_matches_analyze() {
+    let big: Vec<String> = (0..64)
+        .map(|i| {
+            format!(
+                "def f{i}(event):\n    return undefined_{i}\n{}",
+                "# pad\n".repeat(1000)
+            )
+        })
+        .collect();
+    let texts: Vec<&str> = big.iter().map(String::as_str).collect();
+    let all = analyze_all(&texts);
+    assert_eq!(all.len(), texts.len());
+    for (i, (a, t)) in all.iter().zip(&texts).enumerate() {
+        assert_eq!(a, &analyze(t));
+        assert_eq!(a.undefined_names[0].name, format!("undefined_{i}"));
+    }
+}

@@ -20,7 +20,8 @@
 //! errors and a truncated walk switch the report off for the whole file,
 //! and uses guarded by `except NameError` (or a bare `except:`) are skipped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
@@ -28,10 +29,38 @@ use ruff_python_ast::{
 };
 use ruff_text_size::{Ranged, TextRange};
 
-use super::sdk::{HandlerDecorator, TEMPLATE_ACTIONS};
+use super::sdk::{self, HandlerDecorator, TEMPLATE_ACTIONS};
 use super::{
     builtins, to_range, Decorator, Function, Import, KeyRead, NameUse, PyAnalysis, MAX_DEPTH,
 };
+
+/// A small multiplicative hasher for the short identifier keys of our
+/// scope tables (SipHash's DoS resistance buys nothing here and costs a
+/// noticeable share of the walk).
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<NameHasher>>;
+type HashSet<K> = StdHashSet<K, BuildHasherDefault<NameHasher>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScopeKind {
@@ -67,9 +96,9 @@ impl Scope<'_> {
         Scope {
             kind,
             parent,
-            bindings: HashMap::new(),
-            globals: HashSet::new(),
-            aliases: HashMap::new(),
+            bindings: HashMap::default(),
+            globals: HashSet::default(),
+            aliases: HashMap::default(),
         }
     }
 
@@ -130,7 +159,7 @@ pub(super) fn walk_module(text: &str, module: &ModModule, has_syntax_errors: boo
         uses: Vec::new(),
         alias_reads: Vec::new(),
         functions: Vec::new(),
-        module_imports: HashMap::new(),
+        module_imports: HashMap::default(),
         out: PyAnalysis::default(),
     };
     w.visit_body(&module.body);
@@ -572,16 +601,23 @@ impl<'a> Walker<'a> {
             e => (e, None),
         };
         let name = dotted_name(callee).unwrap_or_default();
-        let resolved = self.resolve(&name);
+        let mut resolved = self.resolve(&name);
+        let unbound = !name.is_empty() && !name.contains('.') && !self.scopes[0].binds(&name);
+        if resolved.is_none() && unbound && self.out.has_star_import {
+            // `from sym.sdk.annotations import *` brings `hook` in.
+            resolved = self
+                .out
+                .imports
+                .iter()
+                .filter(|i| i.star && i.level == 0)
+                .find(|i| sdk::module_of(&i.module).is_some_and(|m| m.has(&name)))
+                .map(|i| format!("{}.{name}", i.module));
+        }
         let kind = match &resolved {
             Some(path) => HandlerDecorator::from_path(path),
-            None if !name.is_empty()
-                && !name.contains('.')
-                && !self.scopes[0].binds(&name)
-                && !self.out.has_star_import =>
-            {
-                HandlerDecorator::from_name(&name)
-            }
+            // A bare `@hook` that nothing binds: the SDK decorator whose
+            // import is missing (reported as an undefined name).
+            None if unbound && !self.out.has_star_import => HandlerDecorator::from_name(&name),
             None => None,
         };
         let mut kwargs = Vec::new();

@@ -5,4 +5,5 @@ mod support;
 
 mod foundation;
 mod init;
+mod python;
 mod validate;

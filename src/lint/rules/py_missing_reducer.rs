@@ -63,9 +63,13 @@ impl Rule for PyMissingReducer {
         let index = ModuleIndex::new(ctx.module);
         for (file, a) in ctx.python {
             let usage = index.file_use(*file);
-            // A recovered tree may miss functions; a star import may bring
-            // the reducer in.
-            if !usage.is_flow() || !a.syntax_errors.is_empty() || a.has_star_import {
+            // A recovered tree may miss functions; a star import of another
+            // module may bring the reducer in (the SDK's cannot).
+            let foreign_star = a
+                .imports
+                .iter()
+                .any(|i| i.star && (i.level > 0 || !i.module.starts_with("sym.sdk")));
+            if !usage.is_flow() || !a.syntax_errors.is_empty() || foreign_star {
                 continue;
             }
             let decorated = a.functions.iter().any(|f| {
@@ -182,6 +186,19 @@ mod tests {
         );
         let _ = orphan;
         assert_eq!(fx.run(&super::RULE), "");
+    }
+
+    #[test]
+    fn an_sdk_star_import_cannot_bring_a_reducer() {
+        let mut fx = Fixture::new();
+        let f = fx.py(
+            "impl.py",
+            "from sym.sdk.annotations import *\n\n@hook\ndef on_request(event):\n    pass\n",
+        );
+        fx.flow("approval", f);
+        assert!(fx
+            .run(&super::RULE)
+            .contains("has no `get_permissions` reducer"));
     }
 
     #[test]

@@ -63,14 +63,19 @@ static INFO: RuleInfo = RuleInfo {
 };
 
 /// Where to import an SDK name from: the most specific documented module
-/// (not the `sym.sdk` / `sym.sdk.models` re-exports, not private modules).
+/// (not the `sym.sdk` / `sym.sdk.models` re-exports, not private modules);
+/// integrations come from `sym.sdk.integrations`.
 fn sdk_home(name: &str) -> Option<&'static str> {
-    let homes: Vec<&str> = sdk::modules_exporting(name).map(|m| m.path).collect();
-    homes
-        .iter()
-        .copied()
-        .find(|p| *p != "sym.sdk" && *p != "sym.sdk.models" && !p.contains("._"))
-        .or_else(|| homes.first().copied())
+    let specific = |p: &&str| *p != "sym.sdk" && *p != "sym.sdk.models" && !p.contains("._");
+    sdk::modules_exporting(name)
+        .map(|m| m.path)
+        .find(specific)
+        .or_else(|| {
+            sdk::module_of("sym.sdk.integrations")
+                .filter(|m| m.submodules.contains(&name))
+                .map(|m| m.path)
+        })
+        .or_else(|| sdk::modules_exporting(name).map(|m| m.path).next())
 }
 
 impl Rule for PyUndefinedName {
@@ -109,7 +114,7 @@ mod tests {
         let mut fx = Fixture::new();
         let f = fx.py(
             "impl.py",
-            "from sym.sdk.annotations import reducer\nfrom sym.sdk.integrations import okta\n\n\n@reducer\ndef get_permissions(event):\n    approvers = okta.users_in_group(group_id=\"00g1\")\n    return user_ids(approvers)\n\n\n@hook\ndef after_escalate(event):\n    helpr(event)\n\n\ndef helper(event):\n    return persist_user_identity(email=event.user.email, service=\"x\", service_id=\"y\", user_id=\"z\")\n",
+            "from sym.sdk.annotations import reducer\nfrom sym.sdk.integrations import okta\n\n\n@reducer\ndef get_permissions(event):\n    approvers = okta.users_in_group(group_id=\"00g1\")\n    return user_ids(approvers)\n\n\n@hook\ndef after_escalate(event):\n    helpr(event)\n    slack.send_message(event.user, \"done\")\n\n\ndef helper(event):\n    return persist_user_identity(email=event.user.email, service=\"x\", service_id=\"y\", user_id=\"z\")\n",
         );
         fx.flow("approval", f);
         insta::assert_snapshot!(fx.run(&super::RULE));

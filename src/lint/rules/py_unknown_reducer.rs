@@ -1,8 +1,8 @@
 //! ## What it does
 //! Checks that every `@reducer` of a flow implementation is one Sym knows:
 //! `get_permissions`, `get_request_notifications`, `get_approvers`
-//! (deprecated), `get_identity`, `get_identity_lookup` or `get_timeout`;
-//! and `get_flows` in a flows filter.
+//! (deprecated), `get_identity`, `get_identity_lookup` or `get_timeout`.
+//! Flows filters (whose reducer is `get_flows`) are not checked.
 //!
 //! ## Why is this bad?
 //! Sym calls reducers by name at fixed moments of a request. A reducer
@@ -53,15 +53,13 @@ impl Rule for PyUnknownReducer {
         let index = ModuleIndex::new(ctx.module);
         for (file, a) in ctx.python {
             let usage = index.file_use(*file);
-            let mut known: Vec<&str> = Vec::new();
-            if usage.is_flow() {
-                known.extend(FLOW_REDUCERS.iter().map(|r| r.name));
+            if !usage.is_flow() {
+                continue;
             }
+            let mut known: Vec<&str> = FLOW_REDUCERS.iter().map(|r| r.name).collect();
+            // A file shared with a flows filter may carry its reducer too.
             if usage.has_role(ImplementationRole::FlowsFilter) {
                 known.extend(FLOWS_FILTER_REDUCERS);
-            }
-            if known.is_empty() {
-                continue;
             }
             for f in &a.functions {
                 // Names without `get_` are `reducer-name`'s business.
@@ -104,7 +102,7 @@ mod tests {
     }
 
     #[test]
-    fn known_reducers_pass_in_their_role() {
+    fn known_reducers_pass_and_flows_filters_are_not_checked() {
         let mut fx = Fixture::new();
         let f = fx.py(
             "impl.py",
@@ -113,7 +111,7 @@ mod tests {
         fx.flow("approval", f);
         let g = fx.py(
             "filter.py",
-            "from sym.sdk.annotations import reducer\n\n@reducer\ndef get_flows(user, flows, flows_filter_vars):\n    return flows\n",
+            "from sym.sdk.annotations import reducer\n\n@reducer\ndef get_flows(user, flows, flows_filter_vars):\n    return flows\n\n@reducer\ndef get_permissions(event):\n    return None\n",
         );
         fx.other("sym_flows_filter.f", g, ImplementationRole::FlowsFilter);
         assert_eq!(fx.run(&super::RULE), "");
