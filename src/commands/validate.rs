@@ -391,7 +391,7 @@ fn analyze_implementations(
     m: &Module,
     sources: &mut SourceMap,
 ) -> BTreeMap<FileId, python::PyAnalysis> {
-    let mut out = BTreeMap::new();
+    let mut ids = BTreeSet::new();
     let mut stack = vec![m];
     while let Some(m) = stack.pop() {
         for i in &m.implementations {
@@ -403,16 +403,46 @@ fn analyze_implementations(
                 None if exists => sources.find(path).or_else(|| read_source(path, m, sources)),
                 None => None,
             };
-            if let Some(id) = id {
-                if (id.0 as usize) < sources.len() {
-                    out.entry(id)
-                        .or_insert_with(|| python::analyze(&sources.get(id).text));
-                }
+            if let Some(id) = id.filter(|id| (id.0 as usize) < sources.len()) {
+                ids.insert(id);
             }
         }
         stack.extend(m.children.iter().map(|c| &c.module));
     }
-    out
+    // Files are independent: analyse them on every core.
+    let ids: Vec<FileId> = ids.into_iter().collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(ids.len().div_ceil(16).max(1));
+    let sources: &SourceMap = sources;
+    if workers <= 1 {
+        return ids
+            .into_iter()
+            .map(|id| (id, python::analyze(&sources.get(id).text)))
+            .collect();
+    }
+    let chunk = ids.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&id| (id, python::analyze(&sources.get(id).text)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        for h in handles {
+            match h.join() {
+                Ok(results) => out.extend(results),
+                // The panic hook has reported it; let `main` end the run.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 /// Register an implementation file the loader did not read.
