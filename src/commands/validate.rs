@@ -44,7 +44,9 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let mut modules = 0;
     let mut checked: BTreeSet<FileId> = BTreeSet::new();
     for target in &targets {
+        let t = Instant::now();
         let m = module::load(&target.dir, &mut sources, &options);
+        let load_ms = t.elapsed().as_secs_f64() * 1000.0;
         if let Some(py) = &target.only_if_uses {
             if !references(&m, py) {
                 ctx.ui.debug(&format!(
@@ -56,10 +58,18 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
             }
         }
         modules += 1;
+        let t = Instant::now();
         let python = analyze_implementations(&m, &mut sources);
+        let python_ms = t.elapsed().as_secs_f64() * 1000.0;
         module_files(&m, &mut checked);
         checked.extend(python.keys().copied());
+        let t = Instant::now();
         diagnostics.extend(runner::run(&m, &sources, &python, &config));
+        ctx.ui.debug(&format!(
+            "{}: load {load_ms:.1} ms, python analysis {python_ms:.1} ms, rules {:.1} ms",
+            target.dir.display(),
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
     }
     runner::sort_and_dedup(&mut diagnostics, &sources);
     ctx.ui.debug(&format!(
@@ -381,7 +391,7 @@ fn analyze_implementations(
     m: &Module,
     sources: &mut SourceMap,
 ) -> BTreeMap<FileId, python::PyAnalysis> {
-    let mut out = BTreeMap::new();
+    let mut ids = BTreeSet::new();
     let mut stack = vec![m];
     while let Some(m) = stack.pop() {
         for i in &m.implementations {
@@ -393,16 +403,46 @@ fn analyze_implementations(
                 None if exists => sources.find(path).or_else(|| read_source(path, m, sources)),
                 None => None,
             };
-            if let Some(id) = id {
-                if (id.0 as usize) < sources.len() {
-                    out.entry(id)
-                        .or_insert_with(|| python::analyze(&sources.get(id).text));
-                }
+            if let Some(id) = id.filter(|id| (id.0 as usize) < sources.len()) {
+                ids.insert(id);
             }
         }
         stack.extend(m.children.iter().map(|c| &c.module));
     }
-    out
+    // Files are independent: analyse them on every core.
+    let ids: Vec<FileId> = ids.into_iter().collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(ids.len().div_ceil(16).max(1));
+    let sources: &SourceMap = sources;
+    if workers <= 1 {
+        return ids
+            .into_iter()
+            .map(|id| (id, python::analyze(&sources.get(id).text)))
+            .collect();
+    }
+    let chunk = ids.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&id| (id, python::analyze(&sources.get(id).text)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        for h in handles {
+            match h.join() {
+                Ok(results) => out.extend(results),
+                // The panic hook has reported it; let `main` end the run.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 /// Register an implementation file the loader did not read.

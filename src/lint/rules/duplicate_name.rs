@@ -18,7 +18,7 @@
 //! ## Use instead
 //! Give each flow its own name.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
@@ -45,7 +45,8 @@ impl Rule for DuplicateName {
         if !ctx.module.module_path.is_empty() {
             return;
         }
-        let mut seen: BTreeMap<(&str, &str, String), (&str, crate::source::Span)> = BTreeMap::new();
+        let mut seen: HashMap<(&str, &str, String), (&str, crate::source::Span)> =
+            HashMap::with_capacity(ctx.module.entities.len());
         for e in &ctx.module.entities {
             if e.mode != Mode::Managed {
                 continue;

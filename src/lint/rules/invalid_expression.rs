@@ -38,10 +38,13 @@ pub struct InvalidExpression;
 
 fn visit(body: &Body, skip: &[Span], out: &mut Vec<Diagnostic>) {
     for a in &body.attributes {
-        let overlaps =
-            |s: &Span| s.file == a.span.file && s.start < a.span.end && a.span.start < s.end;
-        if skip.iter().any(overlaps) {
-            continue;
+        // Only implementation attributes can be covered by another rule.
+        if matches!(a.name.as_str(), "implementation" | "on_change") {
+            let overlaps =
+                |s: &Span| s.file == a.span.file && s.start < a.span.end && a.span.start < s.end;
+            if skip.iter().any(overlaps) {
+                continue;
+            }
         }
         report(&a.value, a.expr_span, out);
     }
@@ -50,11 +53,18 @@ fn visit(body: &Body, skip: &[Span], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Report every evaluation error inside a value, without allocating for
+/// the (common) values that have none.
 fn report(v: &Value, fallback: Span, out: &mut Vec<Diagnostic>) {
-    for u in v.unknowns() {
-        if let UnknownReason::Error { message } = &u.reason {
-            out.push(INFO.diag(message.clone(), u.span.unwrap_or(fallback)));
+    match v {
+        Value::Unknown(u) => {
+            if let UnknownReason::Error { message } = &u.reason {
+                out.push(INFO.diag(message.clone(), u.span.unwrap_or(fallback)));
+            }
         }
+        Value::List(items) => items.iter().for_each(|x| report(x, fallback, out)),
+        Value::Object(map) => map.values().for_each(|x| report(x, fallback, out)),
+        _ => {}
     }
 }
 

@@ -52,7 +52,11 @@ impl Rule for MissingRequired {
                     continue;
                 }
                 out.push(INFO.diag(
-                    format!("{} is missing the required attribute `{}`", c.what, a.name),
+                    format!(
+                        "{} is missing the required attribute `{}`",
+                        c.what(),
+                        a.name
+                    ),
                     c.header,
                 ));
             }
@@ -62,7 +66,7 @@ impl Rule for MissingRequired {
                     && c.body.blocks_of(b.name).next().is_none()
                 {
                     out.push(INFO.diag(
-                        format!("{} is missing the required block `{}`", c.what, b.name),
+                        format!("{} is missing the required block `{}`", c.what(), b.name),
                         c.header,
                     ));
                 }

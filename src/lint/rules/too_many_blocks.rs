@@ -50,7 +50,7 @@ impl Rule for TooManyBlocks {
                 for extra in blocks.iter().skip(max) {
                     out.push(
                         INFO.diag(
-                            format!("{} takes at most {max} `{}` block", c.what, bs.name),
+                            format!("{} takes at most {max} `{}` block", c.what(), bs.name),
                             extra.kind_span,
                         )
                         .with_label(blocks[0].kind_span, "first declared here")
