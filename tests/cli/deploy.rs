@@ -272,10 +272,12 @@ fn changing_one_impl_py_patches_one_flow_with_a_readable_diff() {
 
 #[test]
 fn faulty_network_converges_without_duplicates() {
-    // With the default retries one run absorbs the faults; with only two
+    // With the default retries one run absorbs the faults; with only three
     // attempts per request runs fail part-way and re-runs must converge.
+    // (With two attempts a run failed its read phase ~3 times in 4, and 15
+    // failed runs in a row happened about once in 25 trials: a flaky test.)
     let (mut dropped, mut faulted) = (0, 0);
-    for (seed, attempts, max_runs) in [(0x5eed, "6", 3), (0xbad, "2", 15)] {
+    for (seed, attempts, max_runs) in [(0x5eed, "6", 3), (0xbad, "3", 25)] {
         let sb = Sandbox::new();
         module(&sb);
         let api = FakeApi::start(CANARY, seed);
