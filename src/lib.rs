@@ -12,4 +12,6 @@ pub mod module;
 pub mod output;
 pub mod python;
 pub mod scaffold;
+pub mod report;
+pub mod schema;
 pub mod source;

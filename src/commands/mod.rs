@@ -2,6 +2,7 @@
 //! errors: errors go back to `main`).
 
 pub mod init;
+pub mod validate;
 
 use std::io::Write;
 
@@ -29,7 +30,7 @@ pub struct Context<'a> {
 pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
         Command::Init(args) => init::run(&args, ctx),
-        Command::Validate(_) => not_implemented("validate"),
+        Command::Validate(args) => validate::run(&args, ctx),
         Command::Test(_) => not_implemented("test"),
         Command::Deploy(_) => not_implemented("deploy"),
         Command::Login(_) => not_implemented("login"),

@@ -2,8 +2,14 @@
 //! registry. Rules never do I/O and never print: they look at the module
 //! model, the schema and the impl.py analysis, and push [`Diagnostic`]s.
 
+pub mod config;
+pub mod ignore;
 pub mod registry;
 pub mod rules;
+pub mod runner;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -49,9 +55,10 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub category: Category,
     pub default_severity: Severity,
-    /// The rule file's `//!` documentation, in ruff's sections (What it
-    /// does / Why is this bad? / Example / Use instead). Printed by
-    /// `validate --explain`.
+    /// The rule file's source, `include_str!("<rule>.rs")`: its `//!`
+    /// documentation, in ruff's sections (What it does / Why is this bad? /
+    /// Example / Use instead), is what `validate --explain` prints (see
+    /// [`RuleInfo::docs`]). Plain documentation text is accepted as well.
     pub doc: &'static str,
 }
 
@@ -63,14 +70,31 @@ impl RuleInfo {
         Diagnostic::new(self.code, self.name, self.default_severity, message, span)
     }
 
-    /// The first line of the doc, for `--list-rules`.
+    /// The rule's documentation as plain text (the `//!` lines of its file).
     #[must_use]
-    pub fn summary(&self) -> &'static str {
-        self.doc
+    pub fn docs(&self) -> String {
+        if self.doc.trim_start().starts_with("//!") {
+            module_doc(self.doc)
+        } else {
+            self.doc.trim().to_owned()
+        }
+    }
+
+    /// The first sentence of the doc, for `--list-rules` and SARIF.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let docs = self.docs();
+        let paragraph: Vec<&str> = docs
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_owned(),
+            None => text,
+        }
     }
 }
 

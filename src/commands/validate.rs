@@ -1,0 +1,426 @@
+//! `symflow validate [PATH...]`: map paths to modules, load each module
+//! once, analyse its implementation files, run the rules, emit a report.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{Context, Exit};
+use crate::cli::{ValidateArgs, ValidateFormat};
+use crate::diag::Severity;
+use crate::error::UserError;
+use crate::lint::config::{self, Config};
+use crate::lint::{registry, runner};
+use crate::module::{self, ImplementationSource, LoadOptions, Module};
+use crate::report::{self, Emitter, Report};
+use crate::schema;
+use crate::source::{FileId, SourceFile, SourceMap};
+
+/// Run the command.
+pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
+    if args.list_rules {
+        list_rules(ctx.out)?;
+        return Ok(0);
+    }
+    if let Some(key) = &args.explain {
+        explain(key, ctx.out)?;
+        return Ok(0);
+    }
+    let started = Instant::now();
+    let cwd = std::env::current_dir()?;
+    let config = load_config(args.config.as_deref(), &cwd)?;
+    let options = load_options(args)?;
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let targets = targets(&paths, &cwd, &config)?;
+
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut modules = 0;
+    let mut checked: BTreeSet<FileId> = BTreeSet::new();
+    for target in &targets {
+        let m = module::load(&target.dir, &mut sources, &options);
+        if let Some(py) = &target.only_if_uses {
+            if !references(&m, py) {
+                ctx.ui.debug(&format!(
+                    "{} does not use {}: skipped",
+                    target.dir.display(),
+                    py.display()
+                ));
+                continue;
+            }
+        }
+        modules += 1;
+        let python = analyze_implementations(&m, &mut sources);
+        module_files(&m, &mut checked);
+        checked.extend(python.keys().copied());
+        diagnostics.extend(runner::run(&m, &sources, &python, &config));
+    }
+    runner::sort_and_dedup(&mut diagnostics, &sources);
+    ctx.ui.debug(&format!(
+        "validated {modules} module(s), {} file(s) in {:.1} ms",
+        sources.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+
+    // Files of the validated modules (a child module used twice is read
+    // twice: count each file once).
+    let files: BTreeSet<&Path> = checked
+        .iter()
+        .filter(|id| (id.0 as usize) < sources.len())
+        .map(|id| sources.get(*id).path.as_path())
+        .collect();
+    let report = Report {
+        diagnostics: &diagnostics,
+        sources: &sources,
+        files: files.len(),
+    };
+    emitter(args.format, ctx).emit(&report, ctx.out)?;
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    Ok(u8::from(errors > 0 || (args.deny_warnings && warnings > 0)))
+}
+
+fn emitter(format: ValidateFormat, ctx: &Context<'_>) -> Box<dyn Emitter> {
+    match format {
+        ValidateFormat::Human => Box::new(report::Human {
+            styles: ctx.ui.out_styles,
+        }),
+        ValidateFormat::Json => Box::new(report::Json),
+        ValidateFormat::Sarif => Box::new(report::Sarif),
+        ValidateFormat::Github => Box::new(report::Github),
+    }
+}
+
+fn list_rules(out: &mut dyn Write) -> anyhow::Result<()> {
+    let name_width = registry::RULES
+        .iter()
+        .map(|r| r.info().name.len())
+        .max()
+        .unwrap_or(0);
+    for r in registry::RULES {
+        let i = r.info();
+        writeln!(
+            out,
+            "{}  {:name_width$}  {:9}  {:7}  {}",
+            i.code,
+            i.name,
+            i.category.as_str(),
+            i.default_severity.as_str(),
+            i.summary()
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(key: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    let Some(rule) = registry::find(key) else {
+        let names = registry::RULES
+            .iter()
+            .flat_map(|r| [r.info().code, r.info().name]);
+        let hint = match schema::did_you_mean(key, names) {
+            Some(s) => {
+                format!("did you mean `{s}`? `symflow validate --list-rules` lists every rule")
+            }
+            None => "`symflow validate --list-rules` lists every rule".to_owned(),
+        };
+        return Err(UserError::new(format!("there is no rule `{key}`"))
+            .hint(hint)
+            .into());
+    };
+    let i = rule.info();
+    writeln!(
+        out,
+        "{} {} ({}, {} by default)\n",
+        i.code,
+        i.name,
+        i.category.as_str(),
+        i.default_severity.as_str()
+    )?;
+    writeln!(out, "{}", i.docs())?;
+    Ok(())
+}
+
+fn load_config(explicit: Option<&Path>, cwd: &Path) -> anyhow::Result<Config> {
+    let path = match explicit {
+        Some(p) => {
+            if !p.is_file() {
+                return Err(UserError::new(format!(
+                    "the config file {} does not exist",
+                    p.display()
+                ))
+                .hint("pass an existing file to --config, or drop the flag to use .symflow.toml")
+                .into());
+            }
+            absolute(cwd, p)
+        }
+        None => match Config::discover(cwd) {
+            Some(p) => p,
+            None => return Ok(Config::default()),
+        },
+    };
+    Config::load(&path).map_err(|e| {
+        UserError::new(e.to_string())
+            .hint("`.symflow.toml` takes `ignore = [\"glob\", ...]` and a `[rules]` table of `RULE = \"error\" | \"warning\" | \"off\"`")
+            .into()
+    })
+}
+
+fn load_options(args: &ValidateArgs) -> anyhow::Result<LoadOptions> {
+    let mut vars = Vec::new();
+    for v in &args.vars.vars {
+        let Some((name, value)) = v.split_once('=') else {
+            return Err(UserError::new(format!("`--var {v}` has no `=`"))
+                .hint("write --var NAME=VALUE")
+                .into());
+        };
+        if name.trim().is_empty() {
+            return Err(UserError::new(format!("`--var {v}` has no variable name"))
+                .hint("write --var NAME=VALUE")
+                .into());
+        }
+        vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    for f in &args.vars.var_files {
+        if !f.is_file() {
+            return Err(UserError::new(format!(
+                "the variables file {} does not exist",
+                f.display()
+            ))
+            .hint("check the path given to --var-file")
+            .into());
+        }
+    }
+    let mut env_vars: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            let name = k.strip_prefix("TF_VAR_")?.to_owned();
+            Some((name, v.into_string().ok()?))
+        })
+        .filter(|(name, _)| !name.is_empty())
+        .collect();
+    env_vars.sort();
+    Ok(LoadOptions {
+        vars,
+        var_files: args.vars.var_files.clone(),
+        env_vars,
+        known_ids: BTreeMap::new(),
+    })
+}
+
+/// A module directory to validate.
+#[derive(Debug)]
+struct Target {
+    /// As the user should see it (joined onto the command-line path).
+    dir: PathBuf,
+    /// Set when the module was found from a `.py` path: validate it only
+    /// if it uses that file.
+    only_if_uses: Option<PathBuf>,
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    config::normalize(&if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    })
+}
+
+fn parent_dir(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn has_tf_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.flatten().any(|e| {
+            e.file_name().to_string_lossy().ends_with(".tf")
+                && e.file_type().is_ok_and(|t| !t.is_dir())
+        })
+    })
+}
+
+/// Map command-line paths to module directories (DESIGN §2, §4): a
+/// directory is a module; `.tf` and `.tfvars` files mean their directory;
+/// `tests/*.symtest.hcl` means the module above `tests/`; a `.py` file means
+/// the nearest enclosing module that uses it; other files are ignored.
+/// Extensions are case-sensitive, as Terraform's are.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
+fn targets(paths: &[PathBuf], cwd: &Path, config: &Config) -> anyhow::Result<Vec<Target>> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| {
+            let what = if e.kind() == std::io::ErrorKind::NotFound {
+                "does not exist".to_owned()
+            } else {
+                format!("cannot be read ({e})")
+            };
+            UserError::new(format!("the path {} {what}", p.display()))
+                .hint("pass module directories or files inside them")
+        })?;
+        if config.is_ignored(&absolute(cwd, p)) {
+            continue;
+        }
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (dir, only_if_uses) = if meta.is_dir() {
+            if std::fs::read_dir(p).is_err() {
+                return Err(UserError::new(format!(
+                    "the directory {} cannot be read",
+                    p.display()
+                ))
+                .hint("check its permissions")
+                .into());
+            }
+            (p.clone(), None)
+        } else if name.ends_with(".symtest.hcl") {
+            let dir = parent_dir(p);
+            let module = if dir.file_name().is_some_and(|n| n == "tests") {
+                parent_dir(&dir)
+            } else {
+                dir
+            };
+            (module, None)
+        } else if name.ends_with(".tf") || name.ends_with(".tfvars") {
+            (parent_dir(p), None)
+        } else if name.ends_with(".py") {
+            let Some(dir) = parent_dir(p)
+                .ancestors()
+                .take(6)
+                .find(|d| {
+                    has_tf_files(if d.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        d
+                    })
+                })
+                .map(|d| {
+                    if d.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        d.to_path_buf()
+                    }
+                })
+            else {
+                continue;
+            };
+            (dir, Some(absolute(cwd, p)))
+        } else {
+            continue;
+        };
+        let key = std::fs::canonicalize(&dir).unwrap_or_else(|_| absolute(cwd, &dir));
+        if !seen.insert(key) {
+            // Loaded already; a `.py` target adds nothing to a module that is
+            // validated anyway.
+            continue;
+        }
+        out.push(Target { dir, only_if_uses });
+    }
+    Ok(out)
+}
+
+fn module_files(m: &Module, out: &mut BTreeSet<FileId>) {
+    out.extend(m.files.iter().copied());
+    out.extend(m.read_files.iter().copied());
+    for p in &m.problems {
+        if let Some(s) = p.span {
+            out.insert(s.file);
+        }
+    }
+    for c in &m.children {
+        module_files(&c.module, out);
+    }
+}
+
+fn implementation_path(source: &ImplementationSource) -> Option<(&Path, Option<FileId>, bool)> {
+    match source {
+        ImplementationSource::File {
+            resolved,
+            exists,
+            file,
+            ..
+        }
+        | ImplementationSource::LiteralPath {
+            resolved,
+            exists,
+            file,
+            ..
+        } => Some((resolved.as_path(), *file, *exists)),
+        _ => None,
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => config::normalize(a) == config::normalize(b),
+    }
+}
+
+/// Whether the module (or a child) uses `py` as an implementation.
+fn references(m: &Module, py: &Path) -> bool {
+    m.implementations
+        .iter()
+        .filter_map(|i| implementation_path(&i.source))
+        .any(|(path, _, _)| same_file(path, py))
+        || m.children.iter().any(|c| references(&c.module, py))
+}
+
+/// Analyse every implementation file of the module tree once.
+fn analyze_implementations(
+    m: &Module,
+    sources: &mut SourceMap,
+) -> BTreeMap<FileId, python::PyAnalysis> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![m];
+    while let Some(m) = stack.pop() {
+        for i in &m.implementations {
+            let Some((path, file, exists)) = implementation_path(&i.source) else {
+                continue;
+            };
+            let id = match file {
+                Some(id) => Some(id),
+                None if exists => sources.find(path).or_else(|| read_source(path, m, sources)),
+                None => None,
+            };
+            if let Some(id) = id {
+                if (id.0 as usize) < sources.len() {
+                    out.entry(id)
+                        .or_insert_with(|| python::analyze(&sources.get(id).text));
+                }
+            }
+        }
+        stack.extend(m.children.iter().map(|c| &c.module));
+    }
+    out
+}
+
+/// Register an implementation file the loader did not read.
+fn read_source(path: &Path, m: &Module, sources: &mut SourceMap) -> Option<FileId> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let display = match path.strip_prefix(&m.dir) {
+        Ok(rel) => m.dir.join(rel),
+        Err(_) => path.to_path_buf(),
+    };
+    Some(sources.add(SourceFile::new(path.to_path_buf(), display, text)))
+}
+
+/// The impl.py analysis (`python::analyze`), until the python branch lands.
+mod python {
+    pub use crate::python::PyAnalysis;
+
+    pub fn analyze(text: &str) -> PyAnalysis {
+        PyAnalysis {
+            source_len: text.len(),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! ## What it does
+//! Reports two Sym entities of one kind with the same `name`, compared
+//! case-insensitively: flows, environments and runtimes by name;
+//! integrations, targets, strategies and secret sources by name within one
+//! `type`. Instances of `count`/`for_each` and of local child modules are
+//! compared too.
+//!
+//! ## Why is this bad?
+//! The name is the entity's slug in Sym, and Sym lower-cases it: the second
+//! one either fails to create or silently updates the first.
+//!
+//! ## Example
+//! ```hcl
+//! resource "sym_flow" "a" { name = "Prod-Access" ... }
+//! resource "sym_flow" "b" { name = "prod-access" ... }
+//! ```
+//!
+//! ## Use instead
+//! Give each flow its own name.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::{Category, LintContext, Rule, RuleInfo};
+use crate::module::Mode;
+use crate::schema;
+
+pub static INFO: RuleInfo = RuleInfo {
+    code: "SF203",
+    name: "duplicate-name",
+    category: Category::Reference,
+    default_severity: Severity::Error,
+    doc: include_str!("duplicate_name.rs"),
+};
+
+pub struct DuplicateName;
+
+impl Rule for DuplicateName {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+        // Entities include those of child modules: check once, at the root.
+        if !ctx.module.module_path.is_empty() {
+            return;
+        }
+        let mut seen: BTreeMap<(&str, &str, String), (&str, crate::source::Span)> = BTreeMap::new();
+        for e in &ctx.module.entities {
+            if e.mode != Mode::Managed {
+                continue;
+            }
+            let Some(s) = schema::lookup(schema::Kind::Resource, &e.rtype) else {
+                continue;
+            };
+            if !s.slugged {
+                continue;
+            }
+            let Some(name_attr) = e.body.attr("name") else {
+                continue;
+            };
+            let Some(name) = name_attr.value.as_str() else {
+                continue;
+            };
+            let ty = if schema::known_types(&e.rtype).is_some() {
+                match e.body.str("type") {
+                    Some(t) => t,
+                    None => continue,
+                }
+            } else {
+                ""
+            };
+            let key = (e.rtype.as_str(), ty, name.to_lowercase());
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (e.address.as_str(), name_attr.expr_span));
+                }
+                Some((first, first_span)) => {
+                    let kind = if ty.is_empty() {
+                        e.rtype.clone()
+                    } else {
+                        format!("{} of type \"{ty}\"", e.rtype)
+                    };
+                    out.push(
+                        INFO.diag(
+                            format!("{} has the same name as {first} (\"{name}\"); each {kind} needs its own name", e.address),
+                            name_attr.expr_span,
+                        )
+                        .with_label(*first_span, format!("{first} is named here"))
+                        .with_help("names are compared case-insensitively, as Sym lower-cases slugs"),
+                    );
+                }
+            }
+        }
+    }
+}

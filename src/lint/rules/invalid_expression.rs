@@ -1,0 +1,87 @@
+//! ## What it does
+//! Warns about an expression in a Sym resource that symflow could not
+//! evaluate because it is wrong: a function called with the wrong kind of
+//! argument, a `file()` or `templatefile()` of a file that does not exist
+//! (other than implementation files, which have their own rule), an index
+//! out of range.
+//!
+//! ## Why is this bad?
+//! Terraform would fail on the same expression at plan time. It is a
+//! warning because symflow evaluates only the common subset of Terraform's
+//! language; an expression it does not support is never reported.
+//!
+//! ## Example
+//! ```hcl
+//! label = upper(["a"])
+//! ```
+//!
+//! ## Use instead
+//! ```hcl
+//! label = upper("a")
+//! ```
+
+use super::walk;
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::{Category, LintContext, Rule, RuleInfo};
+use crate::module::{Body, UnknownReason, Value};
+use crate::source::Span;
+
+pub static INFO: RuleInfo = RuleInfo {
+    code: "SF005",
+    name: "invalid-expression",
+    category: Category::Syntax,
+    default_severity: Severity::Warning,
+    doc: include_str!("invalid_expression.rs"),
+};
+
+pub struct InvalidExpression;
+
+fn visit(body: &Body, skip: &[Span], out: &mut Vec<Diagnostic>) {
+    for a in &body.attributes {
+        let overlaps =
+            |s: &Span| s.file == a.span.file && s.start < a.span.end && a.span.start < s.end;
+        if skip.iter().any(overlaps) {
+            continue;
+        }
+        report(&a.value, a.expr_span, out);
+    }
+    for b in &body.blocks {
+        visit(&b.body, skip, out);
+    }
+}
+
+fn report(v: &Value, fallback: Span, out: &mut Vec<Diagnostic>) {
+    for u in v.unknowns() {
+        if let UnknownReason::Error { message } = &u.reason {
+            out.push(INFO.diag(message.clone(), u.span.unwrap_or(fallback)));
+        }
+    }
+}
+
+impl Rule for InvalidExpression {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+        // Implementation attributes are covered by missing-implementation-file.
+        let skip: Vec<Span> = ctx.module.implementations.iter().map(|i| i.span).collect();
+        // Undeclared references have their own rule.
+        let undeclared: Vec<Span> = ctx.module.undeclared.iter().map(|r| r.span).collect();
+        let mut found = Vec::new();
+        for (b, _) in walk::sym_blocks(ctx.module) {
+            visit(&b.body, &skip, &mut found);
+        }
+        for l in ctx.module.locals.values() {
+            report(&l.value, l.span, &mut found);
+        }
+        found.retain(|d| {
+            d.span.is_none_or(|s| {
+                !undeclared.iter().any(|u| {
+                    u.file == s.file && u.start < s.end.max(s.start + 1) && s.start < u.end
+                })
+            })
+        });
+        out.extend(found);
+    }
+}

@@ -1,0 +1,72 @@
+//! ## What it does
+//! Reports a resource, data source or block that lacks an argument the Sym
+//! provider requires (for example a `sym_flow` without `environment_id`, a
+//! `prompt_field` without `type`, a `sym_integration` without
+//! `external_id`).
+//!
+//! ## Why is this bad?
+//! Terraform fails with "Missing required argument" before anything is
+//! planned.
+//!
+//! ## Example
+//! ```hcl
+//! resource "sym_integration" "slack" {
+//!   type = "slack"
+//!   name = "slack"
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```hcl
+//! resource "sym_integration" "slack" {
+//!   type        = "slack"
+//!   name        = "slack"
+//!   external_id = "T0123ABCD"
+//! }
+//! ```
+
+use super::walk;
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::{Category, LintContext, Rule, RuleInfo};
+
+pub static INFO: RuleInfo = RuleInfo {
+    code: "SF103",
+    name: "missing-required",
+    category: Category::Schema,
+    default_severity: Severity::Error,
+    doc: include_str!("missing_required.rs"),
+};
+
+pub struct MissingRequired;
+
+impl Rule for MissingRequired {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+        let major = ctx.module.provider_version.major;
+        for c in walk::bodies(ctx.module) {
+            for a in c.schema.attributes {
+                if !a.required || !a.since.available_in(major) || c.body.attr(a.name).is_some() {
+                    continue;
+                }
+                out.push(INFO.diag(
+                    format!("{} is missing the required attribute `{}`", c.what, a.name),
+                    c.header,
+                ));
+            }
+            for b in c.schema.blocks {
+                if b.required
+                    && b.since.available_in(major)
+                    && c.body.blocks_of(b.name).next().is_none()
+                {
+                    out.push(INFO.diag(
+                        format!("{} is missing the required block `{}`", c.what, b.name),
+                        c.header,
+                    ));
+                }
+            }
+        }
+    }
+}

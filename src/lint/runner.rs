@@ -1,0 +1,170 @@
+//! Runs every enabled rule over a module tree, then applies `# symflow:ignore`
+//! comments, configured severities and ignored paths, and sorts the findings
+//! deterministically (file, position, code, message), without duplicates.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::config::{Config, Level};
+use super::{ignore, registry, rules, LintContext};
+use crate::diag::{Diagnostic, Severity};
+use crate::module::Module;
+use crate::python::PyAnalysis;
+use crate::source::{FileId, SourceMap};
+
+/// Lint `module` (and its local child modules).
+#[must_use]
+pub fn run(
+    module: &Module,
+    sources: &SourceMap,
+    python: &BTreeMap<FileId, PyAnalysis>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut modules = Vec::new();
+    collect_modules(module, &mut modules);
+
+    let mut out = Vec::new();
+    for m in &modules {
+        let ctx = LintContext {
+            module: m,
+            sources,
+            python,
+        };
+        for rule in registry::RULES {
+            let info = rule.info();
+            if config.level(info.code, info.default_severity) == Level::Off {
+                continue;
+            }
+            rule.check(&ctx, &mut out);
+        }
+    }
+
+    let mut files = BTreeSet::new();
+    for m in &modules {
+        files.extend(m.files.iter().copied());
+        files.extend(m.read_files.iter().copied());
+    }
+    files.extend(python.keys().copied());
+    files.retain(|f| (f.0 as usize) < sources.len());
+
+    apply_ignores(&files, sources, config, &mut out);
+    finish(out, sources, config)
+}
+
+fn collect_modules<'a>(m: &'a Module, out: &mut Vec<&'a Module>) {
+    out.push(m);
+    for c in &m.children {
+        collect_modules(&c.module, out);
+    }
+}
+
+/// Drop findings silenced by ignore comments; report unknown rules named in
+/// them.
+fn apply_ignores(
+    files: &BTreeSet<FileId>,
+    sources: &SourceMap,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) {
+    // file -> line -> rule codes silenced on that line
+    let mut silenced: BTreeMap<FileId, BTreeMap<usize, Vec<&'static str>>> = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for &file in files {
+        let src = sources.get(file);
+        for entry in ignore::parse(file, src) {
+            if let Some(rule) = registry::find(&entry.key) {
+                let lines = silenced.entry(file).or_default();
+                for line in [entry.line, entry.line + 1] {
+                    lines.entry(line).or_default().push(rule.info().code);
+                }
+            } else {
+                let info = &rules::unknown_ignore_rule::INFO;
+                let help = crate::schema::did_you_mean(
+                    &entry.key,
+                    registry::RULES
+                        .iter()
+                        .flat_map(|r| [r.info().code, r.info().name]),
+                )
+                .map_or_else(
+                    || "see `symflow validate --list-rules`".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                unknown.push(
+                    info.diag(
+                        format!("unknown rule `{}` in an ignore comment", entry.key),
+                        entry.span,
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    if config.level(
+        rules::unknown_ignore_rule::INFO.code,
+        rules::unknown_ignore_rule::INFO.default_severity,
+    ) != Level::Off
+    {
+        out.extend(unknown);
+    }
+    if silenced.is_empty() {
+        return;
+    }
+    out.retain(|d| {
+        let Some(span) = d.span else { return true };
+        let Some(lines) = silenced.get(&span.file) else {
+            return true;
+        };
+        let line = sources.get(span.file).line_col(span.start).line;
+        !lines
+            .get(&line)
+            .is_some_and(|codes| codes.contains(&d.code))
+    });
+}
+
+/// Severity overrides, ignored paths, order, duplicates.
+fn finish(mut out: Vec<Diagnostic>, sources: &SourceMap, config: &Config) -> Vec<Diagnostic> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    out.retain_mut(|d| {
+        match config.level(d.code, d.severity) {
+            Level::Off => return false,
+            Level::Error => d.severity = Severity::Error,
+            Level::Warning => d.severity = Severity::Warning,
+        }
+        if config.ignore.is_empty() {
+            return true;
+        }
+        let path = match (&d.span, &d.path) {
+            (Some(span), _) => sources.get(span.file).path.clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => return true,
+        };
+        !config.is_ignored(&absolute(&cwd, &path))
+    });
+    sort_and_dedup(&mut out, sources);
+    out
+}
+
+fn absolute(cwd: &Path, p: &Path) -> std::path::PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
+}
+
+/// The one deterministic order of findings: by displayed file, position,
+/// code, message; exact duplicates (a child module loaded twice) removed.
+pub fn sort_and_dedup(out: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    let key = |d: &Diagnostic| {
+        let (file, start, end) = match (&d.span, &d.path) {
+            (Some(s), _) => (sources.get(s.file).display.clone(), s.start, s.end),
+            (None, Some(p)) => (p.clone(), 0, 0),
+            (None, None) => (std::path::PathBuf::new(), 0, 0),
+        };
+        (file, start, end, d.code, d.message.clone())
+    };
+    let mut keyed: Vec<_> = out.drain(..).map(|d| (key(&d), d)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    out.extend(keyed.into_iter().map(|(_, d)| d));
+}

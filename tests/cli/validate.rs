@@ -1,0 +1,409 @@
+//! `symflow validate`: exit codes, formats, paths, control, and no false
+//! alarms on realistic modules and on the benchmark corpus.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Run, Sandbox};
+
+const VERSIONS: &str = "terraform {\n  required_providers {\n    sym = {\n      source  = \"symopsio/sym\"\n      version = \"~> 3.0\"\n    }\n  }\n}\n";
+
+const MAIN: &str = r#"provider "sym" {
+  org = "acme"
+}
+
+resource "sym_integration" "slack" {
+  type        = "slack"
+  name        = "slack"
+  external_id = "T0123ABCD"
+}
+
+resource "sym_environment" "prod" {
+  name = "prod"
+  integrations = {
+    slack_id = sym_integration.slack.id
+  }
+}
+
+resource "sym_flow" "approval" {
+  name           = "approval"
+  implementation = file("${path.module}/impl.py")
+  environment_id = sym_environment.prod.id
+
+  params {
+    prompt_field {
+      name = "reason"
+      type = "string"
+    }
+  }
+}
+"#;
+
+const IMPL: &str = "from sym.sdk.annotations import reducer\nfrom sym.sdk.integrations import slack\n\n\n@reducer\ndef get_approvers(event):\n    return slack.channel(\"#ops\")\n";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A clean module in `dir` of the sandbox.
+fn module(sb: &Sandbox, dir: &str) {
+    sb.write(&format!("{dir}/versions.tf"), VERSIONS);
+    sb.write(&format!("{dir}/main.tf"), MAIN);
+    sb.write(&format!("{dir}/impl.py"), IMPL);
+}
+
+fn json(r: &Run) -> serde_json::Value {
+    serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", r.stdout, r.stderr))
+}
+
+fn assert_clean(path: &Path) {
+    let sb = Sandbox::new();
+    let r = sb.run(&["validate", "--format", "json", &path.display().to_string()]);
+    let v = json(&r);
+    assert_eq!(
+        v["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{} has findings:\n{}",
+        path.display(),
+        r.stdout
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        v["summary"]["files"].as_u64().unwrap_or(0) > 0,
+        "no files checked"
+    );
+}
+
+#[test]
+fn the_bundled_example_is_clean() {
+    let sb = Sandbox::new();
+    let r = sb.run(&[
+        "validate",
+        &repo().join("examples/approval").display().to_string(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("no problems found in "),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn realistic_modules_have_no_findings() {
+    for name in ["v3-okta", "v3-aws-sso", "v2-approval", "multi-env"] {
+        assert_clean(&repo().join("tests/fixtures/validate").join(name));
+    }
+}
+
+#[test]
+fn the_benchmark_corpus_has_no_errors() {
+    let sb = Sandbox::new();
+    let generator = repo().join("../shared/bench/gen_corpus.py");
+    let status = std::process::Command::new("python3")
+        .arg(&generator)
+        .arg(sb.join("corpus"))
+        .args(["--flows", "100", "--seed", "1"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run python3");
+    assert!(status.success(), "{} failed", generator.display());
+    let r = sb.run(&["validate", "--format", "json", "corpus"]);
+    let v = json(&r);
+    assert_eq!(v["summary"]["errors"], 0, "{}", r.stdout);
+    // The only findings: vars such as `auto_approve_max_seconds = "3600"`,
+    // which the provider itself warns about.
+    for d in v["diagnostics"].as_array().expect("list") {
+        assert_eq!(d["rule"], "var-looks-typed", "{d}");
+    }
+    assert_eq!(v["summary"]["files"], 203);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn exit_codes_follow_errors_warnings_and_deny_warnings() {
+    let sb = Sandbox::new();
+    module(&sb, "clean");
+    assert_eq!(sb.run(&["validate", "clean"]).code, 0);
+
+    module(&sb, "warn");
+    sb.write(
+        "warn/main.tf",
+        MAIN.replace(
+            "  params {",
+            "  vars = {\n    enabled = \"true\"\n  }\n\n  params {",
+        ),
+    );
+    let r = sb.run(&["validate", "warn"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("warning[SF208]"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .ends_with("found 0 errors and 1 warning in 3 files\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(sb.run(&["validate", "--deny-warnings", "warn"]).code, 1);
+
+    module(&sb, "bad");
+    sb.write(
+        "bad/main.tf",
+        MAIN.replace("type = \"string\"", "type = \"strng\""),
+    );
+    let r = sb.run(&["validate", "bad"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("human_error", r.stdout);
+
+    let r = sb.run(&["validate", "missing-dir"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("the path missing-dir does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write(
+        "m/main.tf",
+        MAIN.replace(
+            "  name           = \"approval\"",
+            "  name           = \"approval\"\n  lable          = \"x\"",
+        ),
+    );
+    let r = sb.run(&["validate", "--format", "json", "m"]);
+    assert_eq!(r.code, 1);
+    let v = json(&r);
+    assert_eq!(v["version"], 1);
+    assert_eq!(
+        v["diagnostics"][0],
+        serde_json::json!({
+            "code": "SF101", "rule": "unknown-attribute", "severity": "error",
+            "message": "unknown attribute `lable` in sym_flow", "file": "m/main.tf",
+            "line": 20, "column": 3, "end_line": 20, "end_column": 8,
+            "help": "did you mean `label`?"
+        })
+    );
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 3, "errors": 1, "warnings": 0})
+    );
+}
+
+#[test]
+fn sarif_and_github_formats() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write(
+        "m/main.tf",
+        MAIN.replace("type = \"string\"", "type = \"text\""),
+    );
+    let r = sb.run(&["validate", "--format", "sarif", "m"]);
+    assert_eq!(r.code, 1);
+    let v = json(&r);
+    assert_eq!(v["version"], "2.1.0");
+    let result = &v["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "SF105");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "m/main.tf"
+    );
+    let r = sb.run(&["validate", "--format", "github", "m"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with("::error file=m/main.tf,line=26,col=14,endLine=26,endColumn=20,title=SF105 invalid-enum-value::"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn files_map_to_their_modules_once() {
+    let sb = Sandbox::new();
+    module(&sb, "infra");
+    sb.write("infra/tests/approval.symtest.hcl", "flow = \"approval\"\n");
+    sb.write("infra/terraform.tfvars", "");
+    sb.write("README.md", "# hi\n");
+    sb.write("infra/notes.txt", "x");
+    let r = sb.run(&[
+        "validate",
+        "--format",
+        "json",
+        "infra/main.tf",
+        "infra/impl.py",
+        "infra/tests/approval.symtest.hcl",
+        "infra/terraform.tfvars",
+        "README.md",
+        "infra/notes.txt",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = json(&r);
+    // versions.tf, main.tf, terraform.tfvars (read by the loader) and impl.py, once each
+    let files = v["summary"]["files"].as_u64().expect("files");
+    assert!((3..=4).contains(&files), "{}", r.stdout);
+
+    // A Python file no module uses is ignored, as are other files.
+    sb.write("scripts/tool.py", "print('hi')\n");
+    sb.write("scripts/x.tf", "locals {\n  a = 1\n}\n");
+    let r = sb.run(&[
+        "validate",
+        "--format",
+        "json",
+        "scripts/tool.py",
+        "README.md",
+    ]);
+    assert_eq!(r.code, 0);
+    assert_eq!(json(&r)["summary"]["files"], 0, "{}", r.stdout);
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let sb = Sandbox::new();
+    let r = sb.run(&["validate", "--list-rules"]);
+    assert_eq!(r.code, 0);
+    for needle in [
+        "SF001  syntax-error",
+        "SF101  unknown-attribute",
+        "SF205  implementation-path",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle} missing:\n{}", r.stdout);
+    }
+    let r = sb.run(&["validate", "--explain", "unknown-attribute"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .starts_with("SF101 unknown-attribute (schema, error by default)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("## Why is this bad?"));
+    let r = sb.run(&["validate", "--explain", "SF1O1"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("there is no rule `SF1O1`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn config_overrides_severities_and_ignores_paths() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write(
+        "m/main.tf",
+        MAIN.replace("  params {", "  vars = {\n    n = \"5\"\n  }\n\n  params {"),
+    );
+    sb.write(".symflow.toml", "[rules]\nvar-looks-typed = \"error\"\n");
+    let r = sb.run(&["validate", "m"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("error[SF208]"), "{}", r.stdout);
+
+    sb.write(".symflow.toml", "[rules]\nSF208 = \"off\"\n");
+    let r = sb.run(&["validate", "m"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("no problems found"), "{}", r.stdout);
+
+    sb.write(
+        ".symflow.toml",
+        "ignore = [\"m/*.tf\"]\n[rules]\nSF208 = \"error\"\n",
+    );
+    assert_eq!(sb.run(&["validate", "m"]).code, 0);
+
+    sb.write(".symflow.toml", "[rule]\nSF208 = \"off\"\n");
+    let r = sb.run(&["validate", "m"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown field `rule`"), "{}", r.stderr);
+
+    sb.write("other.toml", "[rules]\nnot-a-rule = \"off\"\n");
+    let r = sb.run(&["validate", "--config", "other.toml", "m"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown rule `not-a-rule`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn ignore_comments_work_in_hcl_and_report_unknown_rules() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write(
+        "m/main.tf",
+        MAIN.replace(
+            "  name           = \"approval\"",
+            "  name           = \"approval\"\n  # symflow:ignore SF101\n  lable          = \"x\"\n  label2         = \"y\" // symflow:ignore unknown-attribute, SF999",
+        ),
+    );
+    let r = sb.run(&["validate", "--format", "json", "m"]);
+    let v = json(&r);
+    let codes: Vec<_> = v["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert_eq!(codes, vec![serde_json::json!("SF010")], "{}", r.stdout);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn variables_come_from_flags_files_and_the_environment() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write("m/vars.tf", "variable \"flag\" {\n  type = string\n}\n");
+    sb.write(
+        "m/main.tf",
+        MAIN.replace(
+            "  params {",
+            "  vars = {\n    flag = var.flag\n  }\n\n  params {",
+        ),
+    );
+    // unknown: nothing to say
+    assert_eq!(
+        sb.run(&["validate", "m"]).stdout.lines().next(),
+        Some("no problems found in 4 files")
+    );
+    let r = sb.run(&["validate", "--var", "flag=true", "m"]);
+    assert!(r.stdout.contains("warning[SF208]"), "{}", r.stdout);
+    let r = sb.run_cmd(sb.cmd().args(["validate", "m"]).env("TF_VAR_flag", "1"));
+    assert!(
+        r.stdout.contains("looks like an integer and a boolean"),
+        "{}",
+        r.stdout
+    );
+    sb.write("flags.tfvars", "flag = \"F\"\n");
+    let r = sb.run(&["validate", "--var-file", "flags.tfvars", "m"]);
+    assert!(r.stdout.contains("looks like a boolean"), "{}", r.stdout);
+    let r = sb.run(&["validate", "--var", "flag", "m"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("has no `=`"), "{}", r.stderr);
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write(
+        "m/main.tf",
+        MAIN.replace("type = \"string\"", "type = \"text\""),
+    );
+    assert!(!sb.run(&["validate", "m"]).stdout.contains('\u{1b}'));
+    assert!(sb
+        .run(&["--color", "always", "validate", "m"])
+        .stdout
+        .contains('\u{1b}'));
+}
+
+#[test]
+fn the_pre_commit_hook_is_declared() {
+    let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).expect("hooks file");
+    assert!(text.contains("- id: symflow-validate"));
+    assert!(text.contains("entry: symflow validate"));
+    assert!(text.contains("pass_filenames: true"));
+}
