@@ -1,0 +1,118 @@
+//! ## What it does
+//! Checks that every `event.flow.vars["y"]` (or `.vars.get("y")`) reads a
+//! key of the flow's `vars` map.
+//!
+//! For an implementation shared by several flows, a key of any of them
+//! counts. Flows whose `vars` are not known (built from a variable without
+//! a value, for instance) are not checked.
+//!
+//! ## Why is this bad?
+//! `vars["y"]` raises `KeyError` when the key is missing (and `.get("y")`
+//! silently returns the default), usually because the key was renamed or
+//! only added in one environment's `vars`. This is a warning because the
+//! value may be set in a way symflow cannot see.
+//!
+//! ## Example
+//! ```python
+//! channel = event.flow.vars["request_chanel"]
+//! ```
+//! ```hcl
+//! vars = {
+//!   request_channel = "#sym-requests"
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! channel = event.flow.vars["request_channel"]
+//! ```
+
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::{Category, LintContext, Rule, RuleInfo};
+use crate::python::flows::{declared_vars, ModuleIndex};
+use crate::python::suggest;
+use crate::source::Span;
+
+pub struct PyUndeclaredVar;
+
+pub static RULE: PyUndeclaredVar = PyUndeclaredVar;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "SF311",
+    name: "undeclared-var",
+    category: Category::Python,
+    default_severity: Severity::Warning,
+    doc: include_str!("py_undeclared_var.rs"),
+};
+
+impl Rule for PyUndeclaredVar {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+        let index = ModuleIndex::new(ctx.module);
+        for (file, a) in ctx.python {
+            if a.var_reads.is_empty() {
+                continue;
+            }
+            let usage = index.file_use(*file);
+            if !usage.is_flow() || usage.missing_owner {
+                continue;
+            }
+            let vars = declared_vars(&usage.flows);
+            if !vars.complete {
+                continue;
+            }
+            for read in &a.var_reads {
+                if vars.names.contains(&read.key) {
+                    continue;
+                }
+                let help = match suggest(&read.key, vars.names.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("add `{}` to the `vars` of {}", read.key, usage.flow_list()),
+                };
+                out.push(
+                    INFO.diag(
+                        format!(
+                            "`{}` is not in the `vars` of {}",
+                            read.key,
+                            usage.flow_list()
+                        ),
+                        Span::new(*file, read.range.clone()),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::python::testing::Fixture;
+
+    const SRC: &str = "from sym.sdk.annotations import reducer\n\n@reducer\ndef get_request_notifications(event):\n    flow_vars = event.flow.vars\n    return event.flow.vars[\"request_chanel\"], flow_vars.get(\"approvers\"), flow_vars[\"team\"]\n";
+
+    #[test]
+    fn missing_keys_are_reported() {
+        let mut fx = Fixture::new();
+        let f = fx.py("impl.py", SRC);
+        fx.flow("approval", f)
+            .vars(&["request_channel", "approvers"]);
+        let g = fx.py("novars.py", SRC);
+        fx.flow("bare", g);
+        insta::assert_snapshot!(fx.run(&super::RULE));
+    }
+
+    #[test]
+    fn union_of_shared_flows_and_unknown_vars_pass() {
+        let mut fx = Fixture::new();
+        let f = fx.py("impl.py", SRC);
+        fx.flow("a", f).vars(&["request_chanel", "approvers"]);
+        fx.flow("b", f).vars(&["team"]);
+        let g = fx.py("unknown.py", SRC);
+        fx.flow("c", g).vars_unknown();
+        assert_eq!(fx.run(&super::RULE), "");
+    }
+}
