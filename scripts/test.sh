@@ -9,3 +9,4 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 
 cargo test --locked --all-targets
+python3 scripts/sdk_fidelity.py  # symflow test's sym.sdk stand-in vs sym-sdk 0.61.0 from PyPI (network)

@@ -14,4 +14,5 @@ pub mod python;
 pub mod scaffold;
 pub mod report;
 pub mod schema;
+pub mod simulate;
 pub mod source;

@@ -3,6 +3,7 @@
 
 pub mod init;
 pub mod validate;
+pub mod test;
 
 use std::io::Write;
 
@@ -31,7 +32,7 @@ pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let code = match cli.command {
         Command::Init(args) => init::run(&args, ctx),
         Command::Validate(args) => validate::run(&args, ctx),
-        Command::Test(_) => not_implemented("test"),
+        Command::Test(args) => test::run(&args, ctx),
         Command::Deploy(_) => not_implemented("deploy"),
         Command::Login(_) => not_implemented("login"),
     }?;

@@ -6,3 +6,4 @@ mod support;
 mod foundation;
 mod init;
 mod validate;
+mod test;

@@ -1,0 +1,5 @@
+"""Handler decorators."""
+
+from ._handlers import hook, prefetch, reducer
+
+__all__ = ["hook", "reducer", "prefetch"]

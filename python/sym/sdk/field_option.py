@@ -1,0 +1,3 @@
+"""Back-compat location of FieldOption."""
+
+from .forms import FieldOption  # noqa: F401

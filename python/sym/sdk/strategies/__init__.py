@@ -1,0 +1,6 @@
+"""Access strategies and integrations."""
+
+from .access_strategy import AccessStrategy
+from .integration import Integration
+
+__all__ = ["AccessStrategy", "Integration"]

@@ -1,0 +1,5 @@
+"""Utilities."""
+
+from .user import persist_user_identity
+
+__all__ = ["persist_user_identity"]

@@ -1,0 +1,180 @@
+//! Runs the embedded Python runner: one interpreter per `symflow test`,
+//! JSON lines over pipes, one forked child per test on the Python side.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value as Json};
+
+use super::embed;
+
+/// An implementation file sent once and referred to by `key`.
+#[derive(Debug, Clone)]
+pub struct ImplFile {
+    pub key: String,
+    /// The name tracebacks show (e.g. `impl.py`).
+    pub filename: String,
+    pub source: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error("python interpreter `{0}` was not found")]
+    NotFound(PathBuf),
+    #[error("could not start `{python}`: {source}")]
+    Spawn {
+        python: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{python}` is Python {version}; symflow test needs Python 3.8 or newer")]
+    TooOld { python: PathBuf, version: String },
+    #[error("the Python test runner stopped unexpectedly{detail}")]
+    Died { detail: String },
+    #[error("could not unpack the sym.sdk stand-in: {0}")]
+    Unpack(std::io::Error),
+}
+
+/// Write the stand-in and the runner into a fresh temp dir.
+fn unpack() -> Result<tempfile::TempDir, DriverError> {
+    let dir = tempfile::Builder::new()
+        .prefix("symflow-sdk")
+        .tempdir()
+        .map_err(DriverError::Unpack)?;
+    for (rel, text) in embed::FILES {
+        let path = dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(DriverError::Unpack)?;
+        }
+        std::fs::write(&path, text).map_err(DriverError::Unpack)?;
+    }
+    Ok(dir)
+}
+
+/// Run `tests` (JSON objects with `id`, `impl`, `timeout`, ...) and return
+/// one result per test, in order.
+///
+/// # Errors
+/// When the interpreter is missing, too old, or the runner dies.
+pub fn run(
+    python: &Path,
+    cwd: &Path,
+    impls: &[ImplFile],
+    tests: &[Json],
+) -> Result<Vec<Json>, DriverError> {
+    let dir = unpack()?;
+    let mut child = Command::new(python)
+        .arg("-B")
+        .arg(dir.path().join(embed::RUNNER))
+        .current_dir(cwd)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONIOENCODING", "utf-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                DriverError::NotFound(python.to_path_buf())
+            } else {
+                DriverError::Spawn {
+                    python: python.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
+    let (Some(mut stdin), Some(stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        let _ = child.kill();
+        return Err(DriverError::Died {
+            detail: String::new(),
+        });
+    };
+    // Flow code may print to stderr; drain it so a full pipe never blocks a test.
+    let err_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            match stderr.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    if buf.len() > 64 * 1024 {
+                        buf.drain(..buf.len() - 64 * 1024);
+                    }
+                }
+            }
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let mut lines = Vec::with_capacity(impls.len() + tests.len());
+    for i in impls {
+        lines.push(
+            json!({"type": "impl", "key": i.key, "filename": i.filename, "source": i.source})
+                .to_string(),
+        );
+    }
+    for t in tests {
+        lines.push(t.to_string());
+    }
+    let writer = std::thread::spawn(move || {
+        for line in lines {
+            if stdin.write_all(line.as_bytes()).is_err() || stdin.write_all(b"\n").is_err() {
+                return;
+            }
+        }
+        let _ = stdin.flush();
+    });
+    let mut reader = BufReader::new(stdout);
+    let mut results = Vec::with_capacity(tests.len());
+    let mut line = String::new();
+    let mut hello = None;
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let Ok(value) = serde_json::from_str::<Json>(line.trim()) else {
+            continue;
+        };
+        if hello.is_none() {
+            hello = Some(value);
+            continue;
+        }
+        results.push(value);
+        if results.len() == tests.len() {
+            break;
+        }
+    }
+    let _ = writer.join();
+    drop(reader);
+    let _ = child.wait();
+    let stderr_text = err_thread.join().unwrap_or_default();
+    if let Some(h) = &hello {
+        if h.get("ready") == Some(&Json::Bool(false)) {
+            return Err(DriverError::TooOld {
+                python: python.to_path_buf(),
+                version: h
+                    .get("python")
+                    .and_then(Json::as_str)
+                    .unwrap_or("?")
+                    .to_owned(),
+            });
+        }
+    }
+    if hello.is_none() || results.len() < tests.len() {
+        let tail: Vec<&str> = stderr_text.lines().rev().take(12).collect();
+        let detail = if tail.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ":\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            )
+        };
+        return Err(DriverError::Died { detail });
+    }
+    Ok(results)
+}

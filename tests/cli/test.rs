@@ -1,0 +1,263 @@
+//! `symflow test`: scenario suites over a fixture module with three flows
+//! (approval-only, strategy, and one that raises or loops).
+
+use std::path::Path;
+
+use crate::support::Sandbox;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/simulate");
+
+/// A sandbox holding the fixture module plus the named suites in tests/.
+fn module_with(suites: &[&str]) -> Sandbox {
+    let sb = Sandbox::new();
+    let module = Path::new(FIXTURES).join("module");
+    for entry in std::fs::read_dir(&module).expect("fixture module") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        sb.write(&name, std::fs::read(&path).expect("read fixture"));
+    }
+    for suite in suites {
+        let text = std::fs::read(Path::new(FIXTURES).join("suites").join(suite)).expect("suite");
+        sb.write(&format!("tests/{suite}"), text);
+    }
+    sb
+}
+
+fn last_line(s: &str) -> &str {
+    s.trim_end().lines().last().unwrap_or_default()
+}
+
+/// Python 3.11+ underlines the failing expression with carets; those lines
+/// depend on the interpreter, not on symflow.
+fn without_carets(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.trim().chars().all(|c| c == '^' || c == '~') || l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn scenario_suites_pass_with_exit_0() {
+    let sb = module_with(&[
+        "approval.symtest.hcl",
+        "access.symtest.hcl",
+        "fragile.symtest.hcl",
+    ]);
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "19 passed, 0 failed");
+    assert!(!r.stdout.contains("FAILED"), "{}", r.stdout);
+    for name in [
+        "prompt_runs_prefetch_and_prompt_hooks",
+        "on_call_requesters_are_auto_approved",
+        "a_pagerduty_error_falls_back_to_a_message",
+        "others_are_ignored_with_a_message",
+        "approve_escalates_with_the_lambda_output",
+        "deescalate_runs_after_escalate",
+        "an_expected_error_passes",
+    ] {
+        assert!(
+            r.stdout.contains(&format!("test {name} ... ok")),
+            "{name}:\n{}",
+            r.stdout
+        );
+    }
+    // Unmocked calls are warnings, not failures.
+    assert!(
+        r.stdout.contains("warning: unmocked call pagerduty.is_on_call(user='alice@acme.com', schedule_name='primary') returned False"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn wrong_expectations_drift_errors_and_broken_flows_fail_with_exit_1() {
+    let sb = module_with(&["failing.symtest.hcl"]);
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "1 passed, 10 failed");
+    insta::assert_snapshot!(without_carets(&r.stdout));
+}
+
+#[test]
+fn json_report_follows_the_contract() {
+    let sb = module_with(&["failing.symtest.hcl"]);
+    let r = sb.run(&["test", "--format", "json", "--filter", "_"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json on stdout");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["passed"], 1);
+    assert_eq!(v["summary"]["failed"], 10);
+    let tests = v["tests"].as_array().expect("tests");
+    let first = &tests[0];
+    assert_eq!(first["name"], "wrong_outcome");
+    assert_eq!(first["file"], "tests/failing.symtest.hcl");
+    assert_eq!(first["line"], 5);
+    assert_eq!(first["status"], "failed");
+    assert!(first["message"]
+        .as_str()
+        .expect("message")
+        .contains("expect.outcome: expected \"approve\", got \"none\""));
+    let raising = tests
+        .iter()
+        .find(|t| t["name"] == "raising_impl")
+        .expect("raising_impl");
+    assert!(
+        raising["message"]
+            .as_str()
+            .expect("message")
+            .contains("fragile.py:23"),
+        "{raising}"
+    );
+    let last = tests.last().expect("a test");
+    assert_eq!(last["status"], "passed");
+    assert!(last["message"].is_null());
+}
+
+#[test]
+fn junit_report_and_filter() {
+    let sb = module_with(&["failing.symtest.hcl"]);
+    let r = sb.run(&["test", "--format", "junit", "--filter", "bad_"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(r#"<testsuites name="symflow test" tests="2" failures="2">"#),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(r#"<testcase name="bad_allowed_value""#),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("&quot;dev&quot; is not one of the allowed_values"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("<failure ").count(), 2);
+}
+
+#[test]
+fn the_default_timeout_comes_from_the_flag() {
+    let sb = module_with(&[]);
+    sb.write(
+        "tests/loop.symtest.hcl",
+        "flow = \"fragile\"\n\nrun \"loops\" {\n  event  = \"request\"\n  fields = { mode = \"loop\" }\n}\n\nrun \"after\" {\n  event  = \"request\"\n  fields = { mode = \"ok\" }\n}\n",
+    );
+    let r = sb.run(&["test", "--timeout", "200ms"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("timed out after 200ms"), "{}", r.stdout);
+    assert!(r.stdout.contains("test after ... ok"), "{}", r.stdout);
+    assert_eq!(last_line(&r.stdout), "1 passed, 1 failed");
+}
+
+#[test]
+fn a_test_file_that_does_not_parse_exits_2_with_its_location() {
+    let sb = module_with(&["approval.symtest.hcl"]);
+    sb.write(
+        "tests/broken.symtest.hcl",
+        "flow = \"approval\"\n\nrun \"x\" {\n  event = \"aprove\"\n}\n",
+    );
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("error: tests/broken.symtest.hcl:4:11: unknown event `aprove`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `approve`"), "{}", r.stderr);
+
+    sb.write(
+        "tests/broken.symtest.hcl",
+        "run \"x\" {\n  event = \"request\"\n  fields = {\n}\n",
+    );
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("error: tests/broken.symtest.hcl:"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("syntax error"), "{}", r.stderr);
+}
+
+#[test]
+fn a_missing_interpreter_exits_2_with_a_hint() {
+    let sb = module_with(&["fragile.symtest.hcl"]);
+    let r = sb.run(&["test", "--python", "/nonexistent/python3"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("python interpreter `/nonexistent/python3` was not found"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("hint: install Python 3.8 or newer, or point --python at an interpreter"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_module_without_tests_exits_2() {
+    let sb = module_with(&[]);
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no test files (*.symtest.hcl) in tests"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_bundled_example_is_green() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/approval");
+    let sb = Sandbox::new();
+    let r = sb.run(&["test", example]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        last_line(&r.stdout).ends_with("passed, 0 failed"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The complete example of the README's `symflow test` section is green.
+#[test]
+fn the_readme_example_is_green() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("## `symflow test`")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a symflow test section");
+    let block = |lang: &str| -> String {
+        let start = section.find(&format!("```{lang}\n")).expect("code block") + lang.len() + 4;
+        let end = section[start..].find("```").expect("block end") + start;
+        section[start..end].to_owned()
+    };
+    let sb = Sandbox::new();
+    sb.write("main.tf", block("terraform"));
+    sb.write("impl.py", block("python"));
+    sb.write("tests/approval.symtest.hcl", block("hcl"));
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "3 passed, 0 failed");
+}
