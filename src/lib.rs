@@ -3,8 +3,10 @@
 //! Data flows one way: files -> module -> (lint | simulate | deploy) -> report.
 //! `main.rs` is a thin shell over [`commands::run`].
 
+pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod deploy;
 pub mod diag;
 pub mod error;
 pub mod lint;

@@ -4,6 +4,8 @@
 pub mod init;
 pub mod validate;
 pub mod test;
+pub mod deploy;
+pub mod login;
 
 use std::io::Write;
 
@@ -33,8 +35,8 @@ pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         Command::Init(args) => init::run(&args, ctx),
         Command::Validate(args) => validate::run(&args, ctx),
         Command::Test(args) => test::run(&args, ctx),
-        Command::Deploy(_) => not_implemented("deploy"),
-        Command::Login(_) => not_implemented("login"),
+        Command::Deploy(args) => deploy::run(&args, ctx),
+        Command::Login(args) => login::run(&args, ctx),
     }?;
     ctx.out.flush()?;
     Ok(code)

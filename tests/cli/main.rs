@@ -3,7 +3,11 @@
 
 mod support;
 
+mod deploy;
 mod foundation;
 mod init;
 mod validate;
 mod test;
+
+#[path = "../fake_api/mod.rs"]
+mod fake_api;

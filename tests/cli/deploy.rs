@@ -1,0 +1,610 @@
+//! `symflow deploy` and `symflow login` against the fake Sym API.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::Value as Json;
+
+use crate::fake_api::{FakeApi, Faults};
+use crate::support::{Run, Sandbox};
+
+/// A token that must never show up anywhere.
+const CANARY: &str = "canary-tok-7f3a9c1e5b";
+
+const MAIN_TF: &str = r##"
+provider "sym" {
+  org = "acme"
+}
+
+locals {
+  teams = {
+    billing = "Billing access"
+    data    = "Data access"
+  }
+}
+
+resource "sym_integration" "slack" {
+  type        = "slack"
+  name        = "Slack"
+  external_id = "T0123ABCD"
+}
+
+resource "sym_secrets" "aws" {
+  type = "aws_secrets_manager"
+  name = "aws"
+  settings = {
+    context_id = sym_integration.context.id
+  }
+}
+
+resource "sym_integration" "context" {
+  type        = "permission_context"
+  name        = "runtime-context"
+  external_id = "123456789012"
+  settings = {
+    cloud    = "aws"
+    region   = "us-east-1"
+    role_arn = "arn:aws:iam::123456789012:role/sym"
+  }
+}
+
+resource "sym_secret" "pd_key" {
+  path      = "sym/pagerduty-key"
+  source_id = sym_secrets.aws.id
+}
+
+resource "sym_integration" "pagerduty" {
+  type        = "pagerduty"
+  name        = "pd"
+  external_id = "acme.pagerduty.com"
+  settings = {
+    api_token_secret = sym_secret.pd_key.id
+  }
+}
+
+resource "sym_error_logger" "slack" {
+  integration_id = sym_integration.slack.id
+  destination    = "#sym-errors"
+}
+
+resource "sym_environment" "prod" {
+  name            = "prod"
+  label           = "Production"
+  error_logger_id = sym_error_logger.slack.id
+  integrations = {
+    slack_id     = sym_integration.slack.id
+    pagerduty_id = sym_integration.pagerduty.id
+  }
+}
+
+resource "sym_flow" "approval" {
+  name           = "approval"
+  label          = "Approval"
+  implementation = file("${path.module}/impl.py")
+  environment_id = sym_environment.prod.id
+  vars = {
+    auto_approve = "alice@example.com"
+  }
+  params {
+    prompt_field {
+      name     = "reason"
+      type     = "string"
+      required = true
+    }
+    prompt_field {
+      name           = "duration"
+      type           = "duration"
+      allowed_values = ["1h", "1d"]
+    }
+  }
+}
+
+resource "sym_flow" "team" {
+  for_each       = local.teams
+  name           = "team-${each.key}"
+  label          = each.value
+  implementation = file("${path.module}/impl.py")
+  environment_id = sym_environment.prod.id
+}
+"##;
+
+const IMPL_PY: &str = "from sym.sdk.annotations import reducer\nfrom sym.sdk.integrations import slack\n\n\n@reducer\ndef get_approvers(event):\n    return slack.channel(\"#sym-requests\")\n";
+
+/// Entities MAIN_TF declares.
+const ENTITIES: usize = 10;
+
+fn module(sb: &Sandbox) {
+    sb.write("mod/main.tf", MAIN_TF);
+    sb.write("mod/impl.py", IMPL_PY);
+}
+
+fn deploy(sb: &Sandbox, api: &FakeApi, args: &[&str]) -> Run {
+    deploy_env(sb, api, args, &[])
+}
+
+fn deploy_env(sb: &Sandbox, api: &FakeApi, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = sb.cmd();
+    cmd.envs(env.iter().copied());
+    cmd.env("SYM_JWT", CANARY)
+        .env("SYMFLOW_RETRY_BASE_MS", "2")
+        .arg("deploy")
+        .arg("mod")
+        .arg("--api-url")
+        .arg(api.url())
+        .args(args);
+    let run = sb.run_cmd(&mut cmd);
+    assert_no_canary(&run);
+    run
+}
+
+fn assert_no_canary(run: &Run) {
+    assert!(
+        !run.stdout.contains(CANARY) && !run.stderr.contains(CANARY),
+        "the token leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+fn writes(api: &FakeApi) -> Vec<(String, String)> {
+    api.applied_writes()
+        .into_iter()
+        .map(|l| (l.method, l.path))
+        .collect()
+}
+
+/// (collection, slug-or-content) of everything stored, to spot duplicates.
+fn inventory(api: &FakeApi) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for c in [
+        "flows",
+        "environments",
+        "integrations",
+        "secret-sources",
+        "secrets",
+        "error-loggers",
+    ] {
+        for e in api.entities(c) {
+            let key = match c {
+                "secrets" => format!("{c}:{}", e["path"]),
+                "error-loggers" => format!("{c}:{}", e["destination"]),
+                _ => format!("{c}:{}", e["slug"]),
+            };
+            *out.entry(key).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn fresh_deploy_creates_everything_once_in_order_and_redeploy_writes_nothing() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 1);
+
+    let run = deploy(&sb, &api, &["--yes", "-v"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Plan: 10 to create, 0 to update, 0 unchanged."),
+        "{}",
+        run.stdout
+    );
+    let w = writes(&api);
+    assert_eq!(w.len(), ENTITIES, "{w:?}");
+    assert!(w.iter().all(|(m, _)| m == "POST"), "{w:?}");
+    // The fake rejects references to ids that do not exist yet, so every
+    // POST having succeeded proves the order; and every entity exists once.
+    let inv = inventory(&api);
+    assert_eq!(inv.values().sum::<usize>(), ENTITIES, "{inv:?}");
+    assert!(inv.values().all(|n| *n == 1), "{inv:?}");
+    assert!(inv.contains_key("flows:\"team-billing\""), "{inv:?}");
+    // Each request had its own id and our user agent.
+    let log = api.log();
+    let mut ids: Vec<&str> = log.iter().map(|l| l.request_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), log.len());
+    assert!(log.iter().all(|l| l.user_agent.starts_with("symflow/")));
+
+    // The flow got its payload right (renames, base64, defaults).
+    let flow = api
+        .entities("flows")
+        .into_iter()
+        .find(|f| f["slug"] == "approval")
+        .expect("approval flow");
+    assert_eq!(
+        flow["params"]["prompt_fields"][1]["allowed_values"],
+        serde_json::json!(["1h", "1d"])
+    );
+    assert_eq!(flow["params"]["allow_revoke"], Json::Bool(true));
+    assert!(flow["params"].get("allowed_sources").is_none());
+
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+    assert!(run.stderr.contains("No changes"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("0 to create, 0 to update, 10 unchanged"),
+        "{}",
+        run.stdout
+    );
+
+    // Plan only, detailed exit code: 0 without changes.
+    let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn changing_one_impl_py_patches_one_flow_with_a_readable_diff() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 2);
+    assert_eq!(deploy(&sb, &api, &["--yes"]).code, 0);
+    // A second file so only one flow changes.
+    sb.write(
+        "mod/other.py",
+        IMPL_PY.replace("#sym-requests", "#access-requests"),
+    );
+    sb.write(
+        "mod/main.tf",
+        MAIN_TF.replacen(
+            "implementation = file(\"${path.module}/impl.py\")\n  environment_id = sym_environment.prod.id\n  vars",
+            "implementation = file(\"${path.module}/other.py\")\n  environment_id = sym_environment.prod.id\n  vars",
+            1,
+        ),
+    );
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(writes(&api).is_empty());
+    insta::assert_snapshot!("impl_change_plan", run.stdout);
+
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let w = writes(&api);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, "PATCH");
+    assert!(w[0].1.starts_with("/entities/flows/"), "{w:?}");
+}
+
+#[test]
+fn faulty_network_converges_without_duplicates() {
+    // With the default retries one run absorbs the faults; with only two
+    // attempts per request runs fail part-way and re-runs must converge.
+    let (mut dropped, mut faulted) = (0, 0);
+    for (seed, attempts, max_runs) in [(0x5eed, "6", 3), (0xbad, "2", 15)] {
+        let sb = Sandbox::new();
+        module(&sb);
+        let api = FakeApi::start(CANARY, seed);
+        api.set_faults(Faults {
+            latency: Duration::from_millis(1),
+            error_rate: 0.3,
+            drop_rate: 0.2,
+        });
+        let mut runs = Vec::new();
+        for _ in 0..max_runs {
+            let run = deploy_env(
+                &sb,
+                &api,
+                &["--yes", "--parallelism", "4"],
+                &[("SYMFLOW_RETRY_ATTEMPTS", attempts)],
+            );
+            let inv = inventory(&api);
+            assert!(
+                inv.values().all(|n| *n == 1),
+                "duplicate after run {}: {inv:?}\n{}",
+                runs.len(),
+                run.stderr
+            );
+            runs.push(run.code);
+            if run.code == 0 {
+                break;
+            }
+            assert_eq!(run.code, 1, "{}", run.stderr);
+            // Failed while reading (an error) or while applying (a report).
+            assert!(
+                run.stdout.contains("Run the same command again") || run.stderr.contains("error: "),
+                "{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+        assert_eq!(
+            runs.last(),
+            Some(&0),
+            "no convergence in {runs:?}: {:?}",
+            inventory(&api)
+        );
+        assert_eq!(inventory(&api).values().sum::<usize>(), ENTITIES);
+        // Faults were really injected and answers really lost.
+        let log = api.log();
+        dropped += log.iter().filter(|l| l.status == 0).count();
+        faulted += log
+            .iter()
+            .filter(|l| l.status == 503 || l.status == 429)
+            .count();
+        // Once converged, a clean run writes nothing.
+        api.set_faults(Faults::default());
+        api.clear_log();
+        let run = deploy(&sb, &api, &["--yes"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+    }
+    assert!(dropped > 0, "no answer was dropped");
+    assert!(faulted > 0, "no request was faulted");
+}
+#[test]
+fn refuses_to_apply_without_a_terminal_or_yes() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 3);
+    let run = deploy(&sb, &api, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert!(writes(&api).is_empty());
+    let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn prune_is_refused_honestly() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 4);
+    let run = deploy(&sb, &api, &["--prune", "--yes"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("never deletes"), "{}", run.stderr);
+    assert!(api.log().is_empty());
+}
+
+#[test]
+fn plain_http_is_refused_for_remote_hosts() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let mut cmd = sb.cmd();
+    cmd.env("SYM_JWT", CANARY).args([
+        "deploy",
+        "mod",
+        "--plan",
+        "--api-url",
+        "http://api.example.com/api/v1",
+    ]);
+    let run = sb.run_cmd(&mut cmd);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("plain HTTP"), "{}", run.stderr);
+    assert_no_canary(&run);
+}
+
+#[test]
+fn external_values_block_only_what_needs_them() {
+    let sb = Sandbox::new();
+    module(&sb);
+    sb.write(
+        "mod/extra.tf",
+        r#"
+resource "aws_iam_role" "sym" {
+  name = "sym"
+}
+
+resource "sym_runtime" "aws" {
+  name       = "aws"
+  context_id = aws_iam_role.sym.arn
+}
+"#,
+    );
+    let api = FakeApi::start(CANARY, 5);
+    let run = deploy(&sb, &api, &["--plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("! sym_runtime.aws cannot be deployed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("`context_id` depends on `aws_iam_role.sym`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("1 cannot deploy"), "{}", run.stdout);
+}
+
+#[test]
+fn json_output_and_import_blocks() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 6);
+    let run = deploy(
+        &sb,
+        &api,
+        &["--yes", "--format", "json", "--emit-imports", "imports.tf"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Json = serde_json::from_str(&run.stdout).expect("json on stdout");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["plan"]["summary"]["create"], 10);
+    assert_eq!(doc["apply"]["applied"].as_array().map(Vec::len), Some(10));
+    let imports = sb.read("imports.tf");
+    assert!(
+        imports.contains("to = sym_flow.approval\n  id = \"approval\""),
+        "{imports}"
+    );
+    assert!(imports.contains("id = \"slack:slack\""), "{imports}");
+    assert!(
+        imports.contains("to = sym_flow.team[\"billing\"]"),
+        "{imports}"
+    );
+    assert!(imports.contains("id = \"sym-errors\""), "{imports}");
+}
+
+#[test]
+fn target_limits_to_an_entity_and_its_dependencies() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 7);
+    let run = deploy(&sb, &api, &["--yes", "--target", "sym_error_logger.slack"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(writes(&api).len(), 2, "{:?}", writes(&api));
+    let run = deploy(&sb, &api, &["--plan", "--target", "sym_flow.nope"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("matches no sym_* resource"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn api_errors_are_readable_and_never_leak_the_token() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start("another-token", 8);
+    let run = deploy(&sb, &api, &["--plan", "-vv"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert!(run.stderr.contains("request id"), "{}", run.stderr);
+    assert!(run.stderr.contains("symflow login"), "{}", run.stderr);
+
+    // A 400 from the server shows its field messages.
+    let api = FakeApi::start(CANARY, 9);
+    sb.write(
+        "mod/main.tf",
+        r#"
+resource "sym_environment" "prod" {
+  name = "prod"
+}
+
+resource "sym_flow" "bad" {
+  name           = "bad"
+  implementation = "print(1)"
+  environment_id = sym_environment.prod.id
+  params {
+    allow_revoke          = false
+    schedule_deescalation = false
+  }
+}
+
+resource "sym_flow" "after" {
+  name           = "after"
+  implementation = "print(1)"
+  environment_id = sym_environment.prod.id
+  depends_on     = [sym_flow.bad]
+}
+"#,
+    );
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("at least one of schedule_deescalation or allow_revoke must be true")
+            || run
+                .stderr
+                .contains("at least one of schedule_deescalation or allow_revoke must be true"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("not applied") || run.stdout.contains("failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn missing_credentials_are_explained() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let run = sb.run(&[
+        "deploy",
+        "mod",
+        "--plan",
+        "--api-url",
+        "http://127.0.0.1:9/api/v1",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no Sym token found"), "{}", run.stderr);
+    assert!(run.stderr.contains("symflow login"), "{}", run.stderr);
+}
+
+#[test]
+fn login_stores_the_token_privately_and_deploy_uses_it() {
+    let sb = Sandbox::new();
+    module(&sb);
+    sb.write(
+        "home/.config/symflow/default/config.yml",
+        "email: me@acme.io\nlast_update_check: 2024-01-01\nauth_token:\n  access_token: old\n  expires_in: 3600\n",
+    );
+    let run = sb.run_cmd(
+        sb.cmd()
+            .args(["login", "--with-token", "--org", "acme"])
+            .write_stdin(format!("{CANARY}\n")),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_no_canary(&run);
+    let text = sb.read("home/.config/symflow/default/config.yml");
+    assert!(
+        text.contains(CANARY) && text.contains("org: acme") && text.contains("email: me@acme.io"),
+        "{text}"
+    );
+    assert!(text.contains("expires_in: 3600"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(sb.join("home/.config/symflow/default/config.yml"))
+            .expect("config")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // deploy finds it (no SYM_JWT) and checks the org.
+    let api = FakeApi::start(CANARY, 10);
+    let mut cmd = sb.cmd();
+    cmd.args(["deploy", "mod", "--plan", "-v", "--api-url", &api.url()]);
+    let run = sb.run_cmd(&mut cmd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_no_canary(&run);
+    sb.write(
+        "mod/main.tf",
+        MAIN_TF.replace("org = \"acme\"", "org = \"other\""),
+    );
+    let run = sb.run_cmd(
+        sb.cmd()
+            .args(["deploy", "mod", "--plan", "--api-url", &api.url()]),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("using the acme org"), "{}", run.stderr);
+    assert_no_canary(&run);
+
+    // Empty input: an error, and the file is untouched.
+    let run = sb.run_cmd(sb.cmd().args(["login", "--with-token"]).write_stdin(""));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no token"), "{}", run.stderr);
+    assert!(sb
+        .read("home/.config/symflow/default/config.yml")
+        .contains(CANARY));
+}
+
+#[test]
+fn login_warns_when_xdg_differs_from_the_provider_path() {
+    let sb = Sandbox::new();
+    let run = sb.run_cmd(
+        sb.cmd()
+            .env("XDG_CONFIG_HOME", sb.join("xdg"))
+            .args(["login", "--with-token"])
+            .write_stdin(CANARY),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: the Terraform provider reads only"),
+        "{}",
+        run.stderr
+    );
+    assert!(sb.read("xdg/symflow/default/config.yml").contains(CANARY));
+    assert_no_canary(&run);
+}
