@@ -9,12 +9,14 @@ pub mod commands;
 pub mod deploy;
 pub mod diag;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod lint;
 pub mod module;
 pub mod output;
 pub mod python;
-pub mod scaffold;
 pub mod report;
+pub mod scaffold;
 pub mod schema;
 pub mod simulate;
 pub mod source;

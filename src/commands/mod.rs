@@ -1,11 +1,11 @@
 //! One file per subcommand: orchestration only (no parsing, no printing of
 //! errors: errors go back to `main`).
 
-pub mod init;
-pub mod validate;
-pub mod test;
 pub mod deploy;
+pub mod init;
 pub mod login;
+pub mod test;
+pub mod validate;
 
 use std::io::Write;
 

@@ -3,7 +3,6 @@
 
 use super::rules as r;
 use super::Rule;
-use super::{rules, Rule};
 
 /// Every rule, in code order. Codes are never reused; a renamed rule keeps a
 /// redirect in [`REDIRECTS`].
@@ -39,17 +38,17 @@ pub static RULES: &[&dyn Rule] = &[
     &r::missing_integration_id::MissingIntegrationId,
     &r::multiple_flows_filters::MultipleFlowsFilters,
     // SF3xx: impl.py (python analysis)
-    &rules::py_syntax_error::RULE,
-    &rules::py_missing_reducer::RULE,
-    &rules::py_deprecated_get_approvers::RULE,
-    &rules::py_unknown_hook::RULE,
-    &rules::py_reducer_name::RULE,
-    &rules::py_unknown_reducer::RULE,
-    &rules::py_unknown_sdk_import::RULE,
-    &rules::py_undefined_name::RULE,
-    &rules::py_prefetch_field::RULE,
-    &rules::py_undeclared_field::RULE,
-    &rules::py_undeclared_var::RULE,
+    &r::py_syntax_error::RULE,
+    &r::py_missing_reducer::RULE,
+    &r::py_deprecated_get_approvers::RULE,
+    &r::py_unknown_hook::RULE,
+    &r::py_reducer_name::RULE,
+    &r::py_unknown_reducer::RULE,
+    &r::py_unknown_sdk_import::RULE,
+    &r::py_undefined_name::RULE,
+    &r::py_prefetch_field::RULE,
+    &r::py_undeclared_field::RULE,
+    &r::py_undeclared_var::RULE,
 ];
 
 /// Old names that still resolve, `(old, current)`.

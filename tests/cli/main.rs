@@ -6,8 +6,8 @@ mod support;
 mod deploy;
 mod foundation;
 mod init;
-mod validate;
 mod test;
+mod validate;
 
 #[path = "../fake_api/mod.rs"]
 mod fake_api;

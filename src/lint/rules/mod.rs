@@ -2,6 +2,7 @@
 //! sections; that text is what `symflow validate --explain` prints.
 
 pub mod walk;
+
 // SF0xx: files that do not parse or cannot be read
 pub mod invalid_expression;
 pub mod missing_module;
@@ -32,9 +33,11 @@ pub mod multiple_flows_filters;
 pub mod no_revoke_no_deescalation;
 pub mod undeclared_reference;
 pub mod var_looks_typed;
+
 use crate::diag::Diagnostic;
 use crate::lint::{LintContext, RuleInfo};
 use crate::module::ProblemKind;
+
 /// Turn the loader's problems of one kind into findings of one rule.
 pub(crate) fn report_problems(
     ctx: &LintContext<'_>,
@@ -59,6 +62,7 @@ pub(crate) fn report_problems(
         out.push(d);
     }
 }
+
 pub mod py_deprecated_get_approvers;
 pub mod py_missing_reducer;
 pub mod py_prefetch_field;
