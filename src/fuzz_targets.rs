@@ -96,7 +96,10 @@ pub fn symtest_parse(data: &[u8]) {
     ));
     if let Err(e) = crate::simulate::model::parse(&sources, id) {
         check_span(&sources, e.span, "test file error");
-        assert!(!e.message.trim().is_empty(), "empty test-file error message");
+        assert!(
+            !e.message.trim().is_empty(),
+            "empty test-file error message"
+        );
     }
 }
 

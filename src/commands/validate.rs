@@ -13,6 +13,7 @@ use crate::error::UserError;
 use crate::lint::config::{self, Config};
 use crate::lint::{registry, runner};
 use crate::module::{self, ImplementationSource, LoadOptions, Module};
+use crate::python;
 use crate::report::{self, Emitter, Report};
 use crate::schema;
 use crate::source::{FileId, SourceFile, SourceMap};
@@ -412,15 +413,4 @@ fn read_source(path: &Path, m: &Module, sources: &mut SourceMap) -> Option<FileI
         Err(_) => path.to_path_buf(),
     };
     Some(sources.add(SourceFile::new(path.to_path_buf(), display, text)))
-}
-
-/// The impl.py analysis (`python::analyze`), until the python branch lands.
-mod python {
-    pub use crate::python::PyAnalysis;
-
-    pub fn analyze(text: &str) -> PyAnalysis {
-        PyAnalysis {
-            source_len: text.len(),
-        }
-    }
 }

@@ -65,6 +65,8 @@ def get_permissions(event):
     )
 ";
 
+const FILTER: &str = "def get_flows(user, flows, flows_filter_vars):\n    return flows\n";
+
 /// A flow using the base environment, with `{}` replaced by extra params content.
 fn flow(name: &str, params: &str) -> String {
     format!(
@@ -240,11 +242,18 @@ fn cases() -> Vec<Case> {
             "resource \"sym_strategy\" \"okta\" {\n  type    = \"okta\"\n  name    = \"okta\"\n  targets = []\n}\n\nresource \"sym_log_destination\" \"firehose\" {\n  type     = \"kinesis_firehose\"\n  settings = {\n    stream_name = \"s\"\n  }\n}\n",
             "resource \"sym_strategy\" \"hook\" {\n  type    = \"http\"\n  name    = \"hook\"\n  targets = []\n}\n\nresource \"sym_log_destination\" \"dd\" {\n  type = \"datadog\"\n}\n",
         ),
-        case(
-            "SF210",
-            "resource \"sym_flows_filter\" \"a\" {\n  implementation = file(\"${path.module}/impl.py\")\n}\n\nresource \"sym_flows_filter\" \"b\" {\n  implementation = file(\"${path.module}/impl.py\")\n}\n",
-            "resource \"sym_flows_filter\" \"a\" {\n  implementation = file(\"${path.module}/impl.py\")\n}\n",
-        ),
+        Case {
+            code: "SF210",
+            major: 3,
+            bad: vec![
+                ("case.tf", b"resource \"sym_flows_filter\" \"a\" {\n  implementation = file(\"${path.module}/filter.py\")\n}\n\nresource \"sym_flows_filter\" \"b\" {\n  implementation = file(\"${path.module}/filter.py\")\n}\n".to_vec()),
+                ("filter.py", FILTER.as_bytes().to_vec()),
+            ],
+            good: vec![
+                ("case.tf", b"resource \"sym_flows_filter\" \"a\" {\n  implementation = file(\"${path.module}/filter.py\")\n}\n".to_vec()),
+                ("filter.py", FILTER.as_bytes().to_vec()),
+            ],
+        },
     ];
     // Provider 2.x: `implementation` is a path, `str_list` does not exist.
     out.push(Case {
@@ -316,7 +325,7 @@ fn lint_dir(dir: &Path) -> Outcome {
         if let crate::module::ImplementationSource::File { file: Some(id), .. }
         | crate::module::ImplementationSource::LiteralPath { file: Some(id), .. } = &i.source
         {
-            python.insert(*id, crate::python::PyAnalysis::default());
+            python.insert(*id, crate::python::analyze(&sources.get(*id).text));
         }
     }
     let diagnostics = runner::run(&m, &sources, &python, &Config::default());
@@ -365,6 +374,15 @@ fn rule_fixtures() {
                 "{} (v{}): positive case not reported:\n{}",
                 c.code, c.major, bad.human
             ));
+        }
+        for d in &bad.diagnostics {
+            let first = d.message.chars().next().unwrap_or(' ');
+            if first.is_uppercase() || d.message.ends_with('.') || d.message.is_empty() {
+                failures.push(format!(
+                    "{}: message style (lowercase start, no trailing period): {:?}",
+                    d.code, d.message
+                ));
+            }
         }
         let name = format!("{}_v{}", c.code, c.major);
         insta::assert_snapshot!(name, bad.human);

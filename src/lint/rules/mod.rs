@@ -63,6 +63,7 @@ pub(crate) fn report_problems(
     }
 }
 
+// SF3xx: impl.py
 pub mod py_deprecated_get_approvers;
 pub mod py_missing_reducer;
 pub mod py_prefetch_field;
