@@ -23,7 +23,9 @@ static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
 fn install_hook() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
-        std::panic::set_hook(Box::new(|info| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            default(info);
             PANICS.fetch_add(1, Ordering::SeqCst);
             if let Ok(mut last) = LAST_PANIC.lock() {
                 *last = info.to_string();
@@ -163,7 +165,7 @@ fn mutate(rng: &mut Rng, input: &[u8], seeds: &[Vec<u8>]) -> Vec<u8> {
             7 if len > 0 => out.truncate(rng.below(len)),
             _ => {
                 // Repeat an opening token: nesting depth.
-                let token = [b"{", b"(", b"[", b"${"][rng.below(4)];
+                let token: &[u8] = [&b"{"[..], b"(", b"[", b"${"][rng.below(4)];
                 let at = rng.below(len + 1);
                 let times = 1 + rng.below(64);
                 let repeated: Vec<u8> = token
@@ -232,7 +234,7 @@ fn smoke(name: &str, target: Target, seeds: &[Vec<u8>], iterations: u64, budget:
     let mut rng = Rng(seed ^ (name.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let started = Instant::now();
     let mut runs = 0;
-    let mut run_one = |input: &[u8]| {
+    let run_one = |input: &[u8], runs: u64| {
         let before = PANICS.load(Ordering::SeqCst);
         let one = Instant::now();
         let outcome = std::panic::catch_unwind(|| target(input));
@@ -258,7 +260,7 @@ fn smoke(name: &str, target: Target, seeds: &[Vec<u8>], iterations: u64, budget:
         }
     };
     for s in seeds {
-        run_one(s);
+        run_one(s, runs);
         runs += 1;
     }
     let mut current = seeds[0].clone();
@@ -272,7 +274,7 @@ fn smoke(name: &str, target: Target, seeds: &[Vec<u8>], iterations: u64, budget:
             &seeds[rng.below(seeds.len())]
         };
         let input = mutate(&mut rng, base, seeds);
-        run_one(&input);
+        run_one(&input, runs);
         runs += 1;
         current = input;
     }

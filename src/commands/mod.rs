@@ -10,7 +10,6 @@ pub mod validate;
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
-use crate::error::UserError;
 use crate::output::Ui;
 
 /// What a command hands back to `main`: the exit code of a run that went as
@@ -40,12 +39,4 @@ pub fn run(cli: Cli, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     }?;
     ctx.out.flush()?;
     Ok(code)
-}
-
-fn not_implemented(name: &str) -> anyhow::Result<Exit> {
-    Err(
-        UserError::new(format!("`symflow {name}` is not implemented yet"))
-            .hint("see the README for what this version can do")
-            .into(),
-    )
 }
