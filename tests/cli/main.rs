@@ -6,6 +6,7 @@ mod support;
 mod deploy;
 mod foundation;
 mod init;
+mod robust;
 mod test;
 mod validate;
 
