@@ -16,6 +16,17 @@ use symflow::fuzz_targets;
 
 type Target = fn(&[u8]);
 
+/// A target, its seed file suffixes and fixture directories, iterations
+/// and seconds.
+struct Spec(
+    &'static str,
+    Target,
+    &'static [&'static str],
+    &'static [&'static str],
+    u64,
+    u64,
+);
+
 /// Panics seen by the hook, including ones the code under test catches.
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
@@ -296,8 +307,8 @@ fn fuzz_smoke() {
         "the hook saw no panic"
     );
 
-    let targets: [(&str, Target, &[&str], &[&str], u64, u64); 4] = [
-        (
+    let targets: [Spec; 4] = [
+        Spec(
             "validate_tf",
             fuzz_targets::validate_tf,
             &[".tf"],
@@ -309,7 +320,7 @@ fn fuzz_smoke() {
             400,
             5,
         ),
-        (
+        Spec(
             "python_analyze",
             fuzz_targets::python_analyze,
             &[".py"],
@@ -317,7 +328,7 @@ fn fuzz_smoke() {
             1500,
             3,
         ),
-        (
+        Spec(
             "symtest_parse",
             fuzz_targets::symtest_parse,
             &[".symtest.hcl"],
@@ -325,7 +336,7 @@ fn fuzz_smoke() {
             3000,
             2,
         ),
-        (
+        Spec(
             "api_decode",
             fuzz_targets::api_decode,
             &[".json"],
@@ -334,7 +345,7 @@ fn fuzz_smoke() {
             2,
         ),
     ];
-    for (name, target, suffixes, dirs, iterations, secs) in targets {
+    for Spec(name, target, suffixes, dirs, iterations, secs) in targets {
         let seeds = seeds(name, suffixes, dirs);
         let runs = smoke(name, target, &seeds, iterations, Duration::from_secs(secs));
         assert!(runs > seeds.len() as u64, "{name}: only {runs} runs");

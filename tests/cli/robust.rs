@@ -413,7 +413,7 @@ fn serve(conn: TcpStream, mode: Hostile, stop: &AtomicBool) {
         }
         let lower = h.to_ascii_lowercase();
         if lower.starts_with("authorization:") {
-            auth = h.trim_end().to_owned();
+            h.trim_end().clone_into(&mut auth);
         }
         if let Some(v) = lower.strip_prefix("content-length:") {
             len = v.trim().parse().unwrap_or(0);
