@@ -171,9 +171,11 @@ fn text_value() -> impl Strategy<Value = String> {
 
 fn value_for(ty: Ty) -> BoxedStrategy<Field> {
     match ty {
-        // Names: ASCII, as the provider's slugs are (see the note below on
-        // case folding).
-        Ty::Name => "[A-Za-z][A-Za-z0-9_-]{0,10}".prop_map(Field::Name).boxed(),
+        // Names in any case, not only ASCII: the API lower-cases slugs and
+        // names compare case-insensitively.
+        Ty::Name => "[A-Za-zÉéÖöΣσ][A-Za-z0-9_ÉéÖö-]{0,10}"
+            .prop_map(Field::Name)
+            .boxed(),
         Ty::Str => text_value().prop_map(Field::Str).boxed(),
         Ty::Text => text_value().prop_map(Field::Text).boxed(),
         Ty::Bool => any::<bool>().prop_map(Field::Bool).boxed(),
@@ -295,8 +297,8 @@ impl Store {
                 }
                 Action::Update => {
                     let id = e.id.clone().expect("an update has an id");
-                    let body = encode(d.kind, &d.address, &d.fields, Some(&id), &e.clear)
-                        .expect("known");
+                    let body =
+                        encode(d.kind, &d.address, &d.fields, Some(&id), &e.clear).expect("known");
                     self.update(d.kind, &id, body);
                 }
                 Action::Unchanged | Action::Read | Action::CannotDeploy => {}
