@@ -10,6 +10,7 @@
 //!   syntax problem (the init tests check the same files with hcl-rs).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use proptest::prelude::*;
 use serde_json::Value as Json;
@@ -103,14 +104,15 @@ fn block() -> impl Strategy<Value = String> {
                 s.push_str("  count = 2\n");
             }
             for (k, e) in attrs {
-                s.push_str(&format!("  {k} = {e}\n"));
+                let _ = writeln!(s, "  {k} = {e}");
             }
             if let Some(fields) = params {
                 s.push_str("  params {\n");
                 for (i, (ty, prefetch)) in fields.into_iter().enumerate() {
-                    s.push_str(&format!(
-                        "    prompt_field {{\n      name = \"f{i}\"\n      type = \"{ty}\"\n      prefetch = {prefetch}\n    }}\n"
-                    ));
+                    let _ = writeln!(
+                        s,
+                        "    prompt_field {{\n      name = \"f{i}\"\n      type = \"{ty}\"\n      prefetch = {prefetch}\n    }}"
+                    );
                 }
                 s.push_str("  }\n");
             }
@@ -409,7 +411,7 @@ mod init_output {
             let syntax: Vec<_> = m.problems.iter().filter(|p| p.kind == ProblemKind::Syntax).collect();
             prop_assert!(syntax.is_empty(), "{:?}", syntax);
             for f in &files {
-                if f.path.ends_with(".py") {
+                if std::path::Path::new(&f.path).extension().is_some_and(|e| e == "py") {
                     let a = symflow::python::analyze(&f.contents);
                     prop_assert!(a.syntax_errors.is_empty(), "{}: {:?}\n{}", f.path, a.syntax_errors, f.contents);
                 }

@@ -699,3 +699,57 @@ fn login_and_deploy_do_not_hang_on_odd_config_paths() {
     assert_error_naming(&run, took, "blocked config dir", 2, "config.yml");
     assert_eq!(sb.read("xdg"), "a file, not a directory\n");
 }
+
+// ---------------------------------------------------------------------------
+// init: an interrupted `--force` loses nothing (the init tests cover a
+// simulated failure after every write; this is a real one, in the binary).
+
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(dir).expect("inside").display().to_string();
+            if p.is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                stack.push(p);
+            } else {
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_failed_forced_init_keeps_the_old_files() {
+    let sb = Sandbox::new();
+    let args = [
+        "init",
+        "m",
+        "--no-input",
+        "--org",
+        "acme",
+        "--slack-workspace-id",
+        "T0123ABCD",
+        "--flow-name",
+        "access",
+        "--type",
+        "approval",
+    ];
+    let (run, took) = run_limited(&sb, &args);
+    assert_sane(&run, took, "first init");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    sb.write("m/main.tf", "# edited by hand\n");
+    // Where init must write a directory there is a file: the forced run
+    // fails, and every file stays as it was.
+    std::fs::remove_dir_all(sb.join("m/tests")).expect("rm tests");
+    sb.write("m/tests", "not a directory\n");
+    let before = snapshot(&sb.join("m"));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let (run, took) = run_limited(&sb, &forced);
+    assert_error_naming(&run, took, "forced init over a file", 2, "tests");
+    assert_eq!(snapshot(&sb.join("m")), before);
+}
