@@ -50,7 +50,39 @@ fn corpus_100_loads_without_problems() {
     assert_eq!(m.entities.len(), 367);
     assert_eq!(m.read_files.len(), 100);
     assert_eq!(m.provider_version.major, 3);
+    assert_eq!(errors_in(&m), Vec::<String>::new());
+    // Every flow's implementation is read through `file()`.
+    assert_eq!(m.implementations.len(), 100);
+    assert!(m.implementations.iter().all(|i| matches!(
+        i.source,
+        ImplementationSource::File {
+            exists: true,
+            file: Some(_),
+            ..
+        }
+    )));
     let _ = sources;
+}
+
+/// Evaluation errors anywhere in the entities (a clean module has none).
+fn errors_in(m: &Module) -> Vec<String> {
+    fn walk(b: &Body, out: &mut Vec<String>) {
+        for a in &b.attributes {
+            for u in a.value.unknowns() {
+                if let UnknownReason::Error { message } = &u.reason {
+                    out.push(format!("{}: {message}", a.name));
+                }
+            }
+        }
+        for nb in &b.blocks {
+            walk(&nb.body, out);
+        }
+    }
+    let mut out = Vec::new();
+    for e in &m.entities {
+        walk(&e.body, &mut out);
+    }
+    out
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -914,6 +946,7 @@ fn clean_example(name: &str) -> (Module, SourceMap, String) {
     assert!(m.problems.is_empty(), "{name}: {:#?}", m.problems);
     assert!(m.undeclared.is_empty(), "{name}: {:#?}", m.undeclared);
     assert!(m.duplicates.is_empty(), "{name}: {:#?}", m.duplicates);
+    assert_eq!(errors_in(&m), Vec::<String>::new(), "{name}");
     let text = render(&m, &sources, &dir);
     (m, sources, text)
 }
@@ -1012,4 +1045,48 @@ fn example_multi_env() {
     assert_eq!(flow.span, staging.span);
     assert_eq!(m.children[0].module.files, m.children[1].module.files);
     insta::assert_snapshot!("example_multi_env", text);
+}
+
+#[test]
+fn grandchild_modules_get_nested_addresses_and_path_values() {
+    let tmp = temp_module(&[
+        ("main.tf", b"module \"a\" {\n  source = \"./a\"\n}\n"),
+        ("a/main.tf", b"module \"b\" {\n  source = \"../b\"\n  env = \"x\"\n}\n"),
+        (
+            "b/main.tf",
+            b"variable \"env\" {}\n\nresource \"sym_runtime\" \"r\" {\n  name  = var.env\n  label = \"${path.module}|${path.root}\"\n}\n",
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let r = m
+        .entity("module.a.module.b.sym_runtime.r")
+        .expect("grandchild entity");
+    assert_eq!(r.body.str("name"), Some("x"));
+    assert_eq!(r.body.str("label"), Some("b|."));
+    assert_eq!(r.module_path, vec!["a".to_owned(), "b".to_owned()]);
+}
+
+#[test]
+fn override_files_are_not_duplicates() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"resource \"sym_runtime\" \"r\" {\n  name = \"a\"\n}\n",
+        ),
+        (
+            "dev_override.tf",
+            b"resource \"sym_runtime\" \"r\" {\n  name = \"b\"\n}\n",
+        ),
+        (
+            "override.tf",
+            b"resource \"sym_runtime\" \"r\" {\n  label = \n}\n",
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.duplicates.is_empty(), "{:?}", m.duplicates);
+    assert_eq!(m.entities.len(), 1);
+    // Override files still have to parse.
+    assert_eq!(kinds(&m).len(), 1);
+    assert_eq!(m.problems[0].kind, module::ProblemKind::Syntax);
 }

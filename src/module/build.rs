@@ -50,9 +50,9 @@ pub(crate) fn load_module(
         prefix.push('.');
     }
     let dir_files = files::load_dir(&site.dir, &site.root_dir, &site.path_module, sources, cache);
-    let parsed = dir_files.files;
-    let mut problems = dir_files.problems;
-    let decls = Decls::build(&parsed, &prefix);
+    let parsed = &dir_files.files;
+    let mut problems = dir_files.problems.clone();
+    let decls = Decls::build(parsed, &prefix);
 
     let mut env = Env {
         decls: &decls,
@@ -70,7 +70,7 @@ pub(crate) fn load_module(
         var_values: Vec::new(),
         locals: decls.locals.iter().map(|_| Memo::Todo).collect(),
         expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
-        instances: HashMap::new(),
+        attr_memo: HashMap::new(),
         children: decls.modules.iter().map(|_| Memo::Todo).collect(),
         scope: Vec::new(),
         file: FileId(0),

@@ -84,6 +84,12 @@ impl<'a> Decls<'a> {
     pub(crate) fn build(files: &'a [ParsedFile], prefix: &str) -> Decls<'a> {
         let mut d = Decls::default();
         for f in files {
+            // Override files change blocks declared elsewhere; they are
+            // parsed (syntax errors count) but are not new declarations, so
+            // they cause no false duplicates. Their values are not merged.
+            if f.is_override {
+                continue;
+            }
             let Some(body) = &f.body else { continue };
             for s in body {
                 let Structure::Block(b) = s else { continue };

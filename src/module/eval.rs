@@ -98,7 +98,8 @@ pub(crate) struct Env<'a, 's> {
     pub var_values: Vec<Value>,
     pub locals: Vec<Memo<Value>>,
     pub expansions: Vec<Memo<Expansion>>,
-    pub instances: HashMap<(usize, Option<InstanceKey>), Memo<Value>>,
+    /// Attributes of `sym_*` instances evaluated for references.
+    pub attr_memo: HashMap<(usize, Option<InstanceKey>, String), Memo<Value>>,
     pub children: Vec<Memo<Option<Box<Module>>>>,
     pub scope: Vec<(String, Value)>,
     pub file: FileId,
@@ -823,10 +824,7 @@ impl<'a> Env<'a, '_> {
         }
         let expansion = self.expansion(idx);
         match expansion {
-            Expansion::Single => {
-                let inst = self.instance_value(idx, None, sp);
-                self.apply_resource_ops(inst, idx, None, ops, sp)
-            }
+            Expansion::Single => self.instance_ref(idx, None, ops, sp),
             Expansion::Unknown(u) => respan_unknown(u, sp),
             Expansion::Count(n) => {
                 // `sym_target.g[0]` picks one instance.
@@ -847,8 +845,7 @@ impl<'a> Env<'a, '_> {
                         );
                     }
                     let k = Some(InstanceKey::Index(i));
-                    let inst = self.instance_value(idx, k.as_ref(), sp);
-                    return self.apply_resource_ops(inst, idx, k.as_ref(), rest, sp);
+                    return self.instance_ref(idx, k.as_ref(), rest, sp);
                 }
                 let list = (0..n)
                     .map(|i| self.instance_value(idx, Some(&InstanceKey::Index(i)), sp))
@@ -871,8 +868,7 @@ impl<'a> Env<'a, '_> {
                         );
                     }
                     let k = Some(InstanceKey::Key(k));
-                    let inst = self.instance_value(idx, k.as_ref(), sp);
-                    return self.apply_resource_ops(inst, idx, k.as_ref(), rest, sp);
+                    return self.instance_ref(idx, k.as_ref(), rest, sp);
                 }
                 let obj = entries
                     .iter()
@@ -905,31 +901,90 @@ impl<'a> Env<'a, '_> {
         }
     }
 
-    /// The first attribute access on a `sym_*` instance: configured
-    /// attributes are known, others (`id`, computed) are sym-unknowns.
-    fn apply_resource_ops(
+    /// A reference into one `sym_*` instance. `.id` needs no evaluation;
+    /// another attribute evaluates only that attribute (configured ones are
+    /// known, others are sym-unknowns); the whole object evaluates all.
+    fn instance_ref(
         &mut self,
-        inst: Value,
         idx: usize,
         key: Option<&InstanceKey>,
         ops: &[&'a TraversalOperator],
         sp: Span,
     ) -> Value {
-        if let (Some(TraversalOperator::GetAttr(a)), Value::Object(o)) = (ops.first(), &inst) {
+        if let Some(TraversalOperator::GetAttr(a)) = ops.first() {
             let attr = a.value().as_str();
-            let v = match o.get(attr) {
-                Some(v) => v.clone(),
-                None => Value::unknown(
-                    UnknownReason::SymAttribute {
-                        address: self.instance_address(idx, key),
-                        attribute: attr.to_owned(),
-                    },
-                    Some(sp),
-                ),
+            let v = if attr == "id" {
+                self.instance_id(idx, key, sp)
+            } else {
+                self.instance_attr(idx, key, attr, sp)
             };
             return self.apply_ops(respan_unknown(v, sp), &ops[1..], sp);
         }
+        let inst = self.instance_value(idx, key, sp);
         self.apply_ops(inst, ops, sp)
+    }
+
+    /// `<instance>.id`: known when deploy says so, else a sym-unknown.
+    fn instance_id(&self, idx: usize, key: Option<&InstanceKey>, sp: Span) -> Value {
+        let address = self.instance_address(idx, key);
+        match self.opts.known_ids.get(&address) {
+            Some(id) => Value::String(id.clone()),
+            None => Value::unknown(
+                UnknownReason::SymAttribute {
+                    address,
+                    attribute: "id".to_owned(),
+                },
+                Some(sp),
+            ),
+        }
+    }
+
+    /// One attribute of one instance, evaluated once.
+    fn instance_attr(
+        &mut self,
+        idx: usize,
+        key: Option<&InstanceKey>,
+        attr: &str,
+        sp: Span,
+    ) -> Value {
+        let d = &self.decls.resources[idx];
+        let (block, file) = (d.block, d.file);
+        let configured = block
+            .body
+            .get_attribute(attr)
+            .filter(|_| !META_ATTRIBUTES.contains(&attr));
+        let Some(a) = configured else {
+            return Value::unknown(
+                UnknownReason::SymAttribute {
+                    address: self.instance_address(idx, key),
+                    attribute: attr.to_owned(),
+                },
+                Some(sp),
+            );
+        };
+        let memo_key = (idx, key.cloned(), attr.to_owned());
+        match self.attr_memo.get(&memo_key) {
+            Some(Memo::Done(v)) => return v.clone(),
+            Some(Memo::Busy) => {
+                return err(
+                    format!(
+                        "`{}.{attr}` refers to itself",
+                        self.instance_address(idx, key)
+                    ),
+                    Some(sp),
+                )
+            }
+            _ => {}
+        }
+        self.attr_memo.insert(memo_key.clone(), Memo::Busy);
+        let bindings = self.instance_bindings(idx, key);
+        let saved = std::mem::take(&mut self.scope);
+        let v = self.in_file(file, |env| {
+            env.with_bindings(bindings, |env| env.eval(&a.value))
+        });
+        self.scope = saved;
+        self.attr_memo.insert(memo_key, Memo::Done(v.clone()));
+        v
     }
 
     pub(crate) fn instance_address(&self, idx: usize, key: Option<&InstanceKey>) -> String {
@@ -1087,59 +1142,18 @@ impl<'a> Env<'a, '_> {
 
     /// The configured attributes of one `sym_*` instance plus its `id`.
     fn instance_value(&mut self, idx: usize, key: Option<&InstanceKey>, sp: Span) -> Value {
-        let memo_key = (idx, key.cloned());
-        match self.instances.get(&memo_key) {
-            Some(Memo::Done(v)) => {
-                let mut v = v.clone();
-                if let Value::Object(o) = &mut v {
-                    if let Some(Value::Unknown(u)) = o.get_mut("id") {
-                        u.span = Some(sp);
-                    }
-                }
-                return v;
+        let block = self.decls.resources[idx].block;
+        let mut obj = BTreeMap::new();
+        for a in block.body.attributes() {
+            let name = a.key.value().as_str();
+            if META_ATTRIBUTES.contains(&name) {
+                continue;
             }
-            Some(Memo::Busy) => {
-                return err(
-                    format!("`{}` refers to itself", self.instance_address(idx, key)),
-                    Some(sp),
-                )
-            }
-            _ => {}
+            let v = self.instance_attr(idx, key, name, sp);
+            obj.insert(name.to_owned(), v);
         }
-        self.instances.insert(memo_key.clone(), Memo::Busy);
-        let address = self.instance_address(idx, key);
-        let bindings = self.instance_bindings(idx, key);
-        let d = &self.decls.resources[idx];
-        let (block, file) = (d.block, d.file);
-        let saved = std::mem::take(&mut self.scope);
-        let mut obj = self.in_file(file, |env| {
-            env.with_bindings(bindings, |env| {
-                let mut obj = BTreeMap::new();
-                for a in block.body.attributes() {
-                    let name = a.key.value().as_str();
-                    if META_ATTRIBUTES.contains(&name) {
-                        continue;
-                    }
-                    obj.insert(name.to_owned(), env.eval(&a.value));
-                }
-                obj
-            })
-        });
-        self.scope = saved;
-        let id = match self.opts.known_ids.get(&address) {
-            Some(id) => Value::String(id.clone()),
-            None => Value::unknown(
-                UnknownReason::SymAttribute {
-                    address,
-                    attribute: "id".to_owned(),
-                },
-                Some(sp),
-            ),
-        };
-        obj.insert("id".to_owned(), id);
-        let v = Value::Object(obj);
-        self.instances.insert(memo_key, Memo::Done(v.clone()));
-        v
+        obj.insert("id".to_owned(), self.instance_id(idx, key, sp));
+        Value::Object(obj)
     }
 
     /// Apply traversal operators (attributes, indexes, splats) to a value.
@@ -1248,8 +1262,14 @@ impl<'a> Env<'a, '_> {
                             } else {
                                 format!("{path}.{name}")
                             },
+                            // Inline code or a path: the value decides; for
+                            // `file(...)` the argument does (no copy of the text).
+                            value: if file_arg.is_some() {
+                                Value::Null
+                            } else {
+                                value.clone()
+                            },
                             expr_is_file_call: file_arg,
-                            value: value.clone(),
                             span: self.span(a.value.span()),
                         });
                     }

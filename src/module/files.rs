@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
@@ -124,10 +125,19 @@ fn ignored_name(name: &str) -> bool {
 }
 
 /// One `.tf` file after reading and parsing.
-#[derive(Clone)]
 pub(crate) struct ParsedFile {
     pub id: FileId,
     pub body: Option<Body>,
+    /// `override.tf` / `*_override.tf`: Terraform merges these into the
+    /// blocks they name; they declare nothing new.
+    pub is_override: bool,
+}
+
+/// Terraform's override file names.
+pub(crate) fn is_override_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "override.tf" || n.ends_with("_override.tf"))
 }
 
 /// What a worker thread produced for one file.
@@ -146,8 +156,9 @@ pub(crate) struct ReadCache {
     pub prefetched: HashMap<PathBuf, ReadOutcome>,
     /// Path -> registered file id, or the reason it could not be read.
     pub registered: HashMap<PathBuf, Result<FileId, String>>,
-    /// Module directories already read.
-    pub dirs: HashMap<PathBuf, DirFiles>,
+    /// Module directories already read (shared by every instance of a
+    /// child module).
+    pub dirs: HashMap<PathBuf, Arc<DirFiles>>,
 }
 
 impl ReadCache {
@@ -172,7 +183,6 @@ impl ReadCache {
 }
 
 /// The result of reading a module directory.
-#[derive(Clone)]
 pub(crate) struct DirFiles {
     pub files: Vec<ParsedFile>,
     pub problems: Vec<Problem>,
@@ -187,15 +197,21 @@ pub(crate) fn load_dir(
     path_module: &str,
     sources: &mut SourceMap,
     cache: &mut ReadCache,
-) -> DirFiles {
+) -> Arc<DirFiles> {
     // A child module used twice is read and registered once: its files keep
     // one id, so findings in them are not doubled.
     let key = normalize(dir);
     if let Some(d) = cache.dirs.get(&key) {
-        return d.clone();
+        return Arc::clone(d);
     }
-    let d = load_dir_uncached(dir, root_dir, path_module, sources, cache);
-    cache.dirs.insert(key, d.clone());
+    let d = Arc::new(load_dir_uncached(
+        dir,
+        root_dir,
+        path_module,
+        sources,
+        cache,
+    ));
+    cache.dirs.insert(key, Arc::clone(&d));
     d
 }
 
@@ -259,6 +275,7 @@ fn load_dir_uncached(
 
     let mut files = Vec::with_capacity(works.len());
     for w in works {
+        let is_override = is_override_file(&w.path);
         for (p, o) in w.prefetched {
             cache.prefetched.entry(p).or_insert(o);
         }
@@ -286,13 +303,20 @@ fn load_dir_uncached(
                     path: w.path,
                     help: Some("save the file as UTF-8".to_owned()),
                 });
-                files.push(ParsedFile { id, body: None });
+                files.push(ParsedFile {
+                    id,
+                    body: None,
+                    is_override,
+                });
             }
             ReadOutcome::Text(text) => {
                 let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
                 if let Some((msg, at)) = w.syntax {
-                    let len = sources.get(id).text.len();
-                    let start = at.min(len);
+                    let text = &sources.get(id).text;
+                    let mut start = at.min(text.len());
+                    while !text.is_char_boundary(start) {
+                        start -= 1;
+                    }
                     let end = sources.get(id).text[start..]
                         .chars()
                         .next()
@@ -306,7 +330,11 @@ fn load_dir_uncached(
                         help: None,
                     });
                 }
-                files.push(ParsedFile { id, body: w.body });
+                files.push(ParsedFile {
+                    id,
+                    body: w.body,
+                    is_override,
+                });
             }
         }
     }

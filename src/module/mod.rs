@@ -1,12 +1,12 @@
 //! The module model: load, parse, evaluate and cross-reference the `.tf`
 //! files of a directory. See [`model`] for what it produces.
 //!
-//! - [`files`]: listing, parallel reading and parsing (hcl-edit, spans).
-//! - [`decls`]: declarations indexed by name.
-//! - [`eval`] and [`funcs`]: the evaluator, with known-unknowns.
-//! - [`refs`]: syntactic references (for `undeclared` and dependencies).
-//! - [`vars`]: variable values (tfvars, `--var`, `TF_VAR_*`).
-//! - [`build`]: putting the [`Module`] together, child modules included.
+//! - `files`: listing, parallel reading and parsing (hcl-edit, spans).
+//! - `decls`: declarations indexed by name.
+//! - `eval` and `funcs`: the evaluator, with known-unknowns.
+//! - `refs`: syntactic references (for `undeclared` and dependencies).
+//! - `vars`: variable values (tfvars, `--var`, `TF_VAR_*`).
+//! - `build`: putting the [`Module`] together, child modules included.
 
 // Pattern-heavy evaluator code reads best with short binding names; the
 // provider's `.py` check is case-sensitive, and so is ours.
@@ -52,7 +52,17 @@ pub fn load(dir: &Path, sources: &mut SourceMap, options: &LoadOptions) -> Modul
             ancestors: std::fs::canonicalize(dir).into_iter().collect(),
             parent_version: None,
         };
-        build::load_module(&site, sources, &mut cache, options)
+        let module = build::load_module(&site, sources, &mut cache, options);
+        // Freeing thousands of syntax trees takes a while; let a helper
+        // thread do it while the caller goes on with the model.
+        let trees = std::mem::take(&mut cache.dirs);
+        if let Err(e) = std::thread::Builder::new()
+            .name("symflow-drop".to_owned())
+            .spawn(move || drop(trees))
+        {
+            drop(e);
+        }
+        module
     };
     let outcome = std::thread::scope(|s| {
         std::thread::Builder::new()
