@@ -303,9 +303,7 @@ fn propagate_blocked(entries: &mut [Entry]) {
             }
             let dep = e.depends_on.iter().find(|d| blocked.contains(*d)).cloned();
             if let Some(dep) = dep {
-                // Only when its id is actually needed: it is, unless the
-                // entity already exists and nothing changes... a blocked
-                // dependency's id is unknown either way.
+                // An entity that exists and does not change needs nothing.
                 if e.action == Action::Unchanged || e.action == Action::Read {
                     continue;
                 }
@@ -370,4 +368,295 @@ fn order(entries: &mut Vec<Entry>) {
         .collect();
     keyed.sort_by_key(|(d, i, _)| (*d, *i));
     entries.extend(keyed.into_iter().map(|(_, _, e)| e));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::entities::{decode, fill_defaults};
+    use crate::deploy::render;
+    use crate::output::Styles;
+    use serde_json::json;
+
+    fn desired(address: &str, kind: Kind, fields: Vec<(&str, Field)>, deps: &[&str]) -> Desired {
+        let mut f: Fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        fill_defaults(kind.attrs(), &mut f);
+        Desired {
+            address: address.to_owned(),
+            kind,
+            data: false,
+            fields: f,
+            depends_on: deps.iter().map(|s| (*s).to_owned()).collect(),
+            location: None,
+        }
+    }
+
+    #[allow(clippy::needless_pass_by_value)]
+    fn remote(kind: Kind, body: serde_json::Value) -> Remote {
+        decode(kind, &body).expect("valid remote entity")
+    }
+
+    fn s(v: &str) -> Field {
+        Field::Str(v.to_owned())
+    }
+
+    fn name(v: &str) -> Field {
+        Field::Name(v.to_owned())
+    }
+
+    fn map(pairs: &[(&str, &str)]) -> Field {
+        Field::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    fn text(plan: &Plan) -> String {
+        render::human(plan, Styles { enabled: false })
+    }
+
+    const IMPL: &str = "from sym.sdk.annotations import reducer\n\n@reducer\ndef get_approvers(event):\n    return None\n";
+
+    #[test]
+    fn provider_normalisations_are_not_changes() {
+        let d = vec![
+            desired(
+                "sym_integration.ctx",
+                Kind::Integration,
+                vec![
+                    ("type", s("permission_context")),
+                    ("name", name("Runtime-Context")),
+                    ("external_id", s("123")),
+                    ("settings", map(&[("region", "us-east-1")])),
+                ],
+                &[],
+            ),
+            desired(
+                "sym_flow.f",
+                Kind::Flow,
+                vec![
+                    ("name", name("Access")),
+                    ("implementation", Field::Text(IMPL.to_owned())),
+                    ("environment_id", s("env-1")),
+                    ("vars", map(&[("n", "1"), ("on", "true")])),
+                ],
+                &[],
+            ),
+        ];
+        let r = RemoteState {
+            entities: vec![
+                remote(
+                    Kind::Integration,
+                    json!({"id": "i-1", "type": "permission_context", "slug": "runtime-context",
+                           "external_id": "123", "label": null,
+                           "settings": {"region": "us-east-1", "cloud": null, "role_arn": null}}),
+                ),
+                remote(
+                    Kind::Flow,
+                    json!({"id": "f-1", "slug": "access", "environment_id": "env-1",
+                           "implementation": "ZnJvbSBzeW0uc2RrLmFubm90YXRpb25zIGltcG9ydCByZWR1Y2VyCgpAcmVkdWNlcgpkZWYgZ2V0X2FwcHJvdmVycyhldmVudCk6CiAgICByZXR1cm4gTm9uZQo=",
+                           "vars": {"n": 1, "on": true, "gone": null},
+                           "params": {"allowed_sources": null, "prompt_fields": null}}),
+                ),
+            ],
+            hints: BTreeMap::new(),
+        };
+        let p = plan(&d, &r);
+        assert!(
+            p.entries.iter().all(|e| e.action == Action::Unchanged),
+            "{}",
+            text(&p)
+        );
+        assert_eq!(p.known_ids().len(), 2);
+    }
+
+    #[test]
+    fn mixed_plan() {
+        let d = vec![
+            desired(
+                "sym_integration.slack",
+                Kind::Integration,
+                vec![
+                    ("type", s("slack")),
+                    ("name", name("slack")),
+                    ("external_id", s("T1")),
+                ],
+                &[],
+            ),
+            desired(
+                "sym_environment.prod",
+                Kind::Environment,
+                vec![
+                    ("name", name("prod")),
+                    (
+                        "integrations",
+                        Field::Pending("sym_integration.slack".into()),
+                    ),
+                ],
+                &["sym_integration.slack"],
+            ),
+            desired(
+                "sym_flow.access",
+                Kind::Flow,
+                vec![
+                    ("name", name("access")),
+                    ("label", s("Access")),
+                    ("implementation", Field::Text(IMPL.replace("None", "[]"))),
+                    ("environment_id", s("env-1")),
+                    ("params.allow_revoke", Field::Bool(false)),
+                    ("params.allowed_sources", Field::List(vec!["api".into()])),
+                ],
+                &[],
+            ),
+            desired(
+                "sym_runtime.aws",
+                Kind::Runtime,
+                vec![
+                    ("name", name("aws")),
+                    (
+                        "context_id",
+                        Field::Blocked(Blocker {
+                            what: "`aws_iam_role.sym`, a value from outside Sym".into(),
+                            hint: "pass it in a variable".into(),
+                        }),
+                    ),
+                ],
+                &[],
+            ),
+            desired(
+                "sym_environment.staging",
+                Kind::Environment,
+                vec![
+                    ("name", name("staging")),
+                    ("runtime_id", Field::Pending("sym_runtime.aws".into())),
+                ],
+                &["sym_runtime.aws"],
+            ),
+            desired(
+                "sym_flow.same",
+                Kind::Flow,
+                vec![
+                    ("name", name("same")),
+                    ("implementation", Field::Text("x".into())),
+                    ("environment_id", s("env-1")),
+                ],
+                &[],
+            ),
+        ];
+        let r = RemoteState {
+            entities: vec![
+                remote(
+                    Kind::Flow,
+                    json!({"id": "f-1", "slug": "access", "label": "Old label", "environment_id": "env-1",
+                           "implementation": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, IMPL),
+                           "vars": {}, "params": {"allow_revoke": true}}),
+                ),
+                remote(
+                    Kind::Flow,
+                    json!({"id": "f-2", "slug": "same", "environment_id": "env-1",
+                           "implementation": "eA==", "vars": {}, "params": {}}),
+                ),
+            ],
+            hints: BTreeMap::new(),
+        };
+        let p = plan(&d, &r);
+        insta::assert_snapshot!(text(&p));
+        assert_eq!(
+            p.summary(),
+            Summary {
+                create: 2,
+                update: 1,
+                unchanged: 1,
+                cannot_deploy: 2
+            }
+        );
+        let json = render::plan_json(&p);
+        assert_eq!(json["summary"]["cannot_deploy"], 2);
+    }
+
+    #[test]
+    fn nameless_entities_match_by_content_then_referrer() {
+        let logger = |dest: &str| {
+            desired(
+                "sym_error_logger.e",
+                Kind::ErrorLogger,
+                vec![("integration_id", s("i-1")), ("destination", s(dest))],
+                &[],
+            )
+        };
+        let remote_loggers = vec![
+            remote(
+                Kind::ErrorLogger,
+                json!({"id": "l-1", "slug": "errors", "integration_id": "i-1", "destination": "#errors"}),
+            ),
+            remote(
+                Kind::ErrorLogger,
+                json!({"id": "l-2", "slug": "other", "integration_id": "i-1", "destination": "#other"}),
+            ),
+        ];
+        // Same content: unchanged, whatever the slug.
+        let r = RemoteState {
+            entities: remote_loggers.clone(),
+            hints: BTreeMap::new(),
+        };
+        let p = plan(&[logger("#other")], &r);
+        assert_eq!(p.entries[0].action, Action::Unchanged);
+        assert_eq!(p.entries[0].id.as_deref(), Some("l-2"));
+        // New content, no referrer: create (never guess by slug).
+        let p = plan(&[logger("#new")], &r);
+        assert_eq!(p.entries[0].action, Action::Create);
+        // New content, the environment points at l-1: update l-1.
+        let r = RemoteState {
+            entities: remote_loggers,
+            hints: [("sym_error_logger.e".to_owned(), "l-1".to_owned())].into(),
+        };
+        let p = plan(&[logger("#new")], &r);
+        assert_eq!(p.entries[0].action, Action::Update);
+        assert_eq!(p.entries[0].id.as_deref(), Some("l-1"));
+        assert_eq!(p.entries[0].changes.len(), 1);
+    }
+
+    #[test]
+    fn typed_names_need_the_same_type() {
+        let d = vec![desired(
+            "sym_integration.pd",
+            Kind::Integration,
+            vec![
+                ("type", s("pagerduty")),
+                ("name", name("pd")),
+                ("external_id", s("x")),
+            ],
+            &[],
+        )];
+        let r = RemoteState {
+            entities: vec![remote(
+                Kind::Integration,
+                json!({"id": "i-9", "type": "okta", "slug": "pd", "external_id": "x", "settings": {}}),
+            )],
+            hints: BTreeMap::new(),
+        };
+        assert_eq!(plan(&d, &r).entries[0].action, Action::Create);
+    }
+
+    #[test]
+    fn clearing_an_omitted_field_is_sent_explicitly() {
+        let d = vec![desired(
+            "sym_environment.p",
+            Kind::Environment,
+            vec![("name", name("p"))],
+            &[],
+        )];
+        let r = RemoteState {
+            entities: vec![remote(
+                Kind::Environment,
+                json!({"id": "e-1", "slug": "p", "label": "Old", "integrations": {}}),
+            )],
+            hints: BTreeMap::new(),
+        };
+        let p = plan(&d, &r);
+        assert_eq!(p.entries[0].action, Action::Update);
+        assert_eq!(p.entries[0].clear, vec!["label".to_owned()]);
+    }
 }

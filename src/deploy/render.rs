@@ -80,7 +80,11 @@ fn entry_text(out: &mut String, e: &Entry, styles: Styles) {
 }
 
 fn change_text(out: &mut String, c: &Change, width: usize, action: Action, styles: Styles) {
-    let key = format!("{:<width$}", c.key);
+    let key = if action == Action::Create {
+        format!("{:<width$}", c.key)
+    } else {
+        c.key.clone()
+    };
     let is_text =
         matches!(c.after, Some(Field::Text(_))) || matches!(c.before, Some(Field::Text(_)));
     if is_text {

@@ -608,3 +608,73 @@ fn login_warns_when_xdg_differs_from_the_provider_path() {
     assert!(sb.read("xdg/symflow/default/config.yml").contains(CANARY));
     assert_no_canary(&run);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_finishes_in_flight_work_and_reports() {
+    use std::fmt::Write as _;
+    let sb = Sandbox::new();
+    let mut tf = String::from("resource \"sym_environment\" \"prod\" {\n  name = \"prod\"\n}\n");
+    for i in 0..40 {
+        let _ = write!(
+            tf,
+            "resource \"sym_flow\" \"f{i}\" {{\n  name = \"flow-{i}\"\n  implementation = \"print({i})\"\n  environment_id = sym_environment.prod.id\n}}\n"
+        );
+    }
+    sb.write("mod/main.tf", tf);
+    let api = FakeApi::start(CANARY, 11);
+    api.set_faults(Faults {
+        latency: Duration::from_millis(40),
+        ..Faults::default()
+    });
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("symflow"));
+    cmd.current_dir(sb.path())
+        .env_remove("SYM_API_URL")
+        .env("HOME", sb.join("home"))
+        .env("SYM_JWT", CANARY)
+        .args([
+            "deploy",
+            "mod",
+            "--yes",
+            "--parallelism",
+            "2",
+            "--api-url",
+            &api.url(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("spawn symflow");
+    // Wait for the first flow write, then interrupt.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !api
+        .log()
+        .iter()
+        .any(|l| l.method == "POST" && l.path.contains("flows"))
+    {
+        assert!(std::time::Instant::now() < deadline, "no write started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Interrupted"), "{stdout}");
+    assert!(stdout.contains("not applied"), "{stdout}");
+    let created = api.entities("flows").len();
+    assert!(
+        created < 40,
+        "{created} flows: the interrupt stopped nothing"
+    );
+    // Every write that started also finished (no half-applied request).
+    assert!(api.log().iter().all(|l| l.status == 200));
+    // A re-run converges.
+    api.set_faults(Faults::default());
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(api.entities("flows").len(), 40);
+}

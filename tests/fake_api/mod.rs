@@ -233,8 +233,7 @@ struct Request {
     body: Vec<u8>,
 }
 
-fn read_request(conn: &TcpStream) -> Option<Request> {
-    let mut reader = BufReader::new(conn.try_clone().ok()?);
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -284,7 +283,7 @@ fn respond(mut conn: &TcpStream, status: u16, body: &Json, extra: &[(&str, &str)
         _ => "Error",
     };
     let mut head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
         text.len()
     );
     for (k, v) in extra {
@@ -332,11 +331,23 @@ fn fail(status: u16, errors: &[(&str, String)]) -> Answer {
     }
 }
 
+/// Serve one connection (HTTP/1.1 keep-alive) until the client closes it
+/// or a fault drops it.
 fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
-    let started = Instant::now();
-    let Some(req) = read_request(&conn) else {
+    let Ok(read_half) = conn.try_clone() else {
         return;
     };
+    let mut reader = BufReader::new(read_half);
+    while let Some(req) = read_request(&mut reader) {
+        if !handle_one(&conn, &req, state, token) {
+            return;
+        }
+    }
+}
+
+/// Answer one request; false when the connection was dropped.
+fn handle_one(conn: &TcpStream, req: &Request, state: &Arc<Mutex<State>>, token: &str) -> bool {
+    let started = Instant::now();
     let (faults, roll_error, roll_kind, roll_drop) = {
         let mut s = state.lock().unwrap();
         let f = s.faults;
@@ -372,7 +383,7 @@ fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
     if roll_error < faults.error_rate {
         if roll_kind < 0.5 {
             respond(
-                &conn,
+                conn,
                 503,
                 &json!({"error": true, "errors": [], "is_retryable": true}),
                 &[],
@@ -380,14 +391,14 @@ fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
             log(503, None);
         } else {
             respond(
-                &conn,
+                conn,
                 429,
                 &json!({"error": true, "errors": []}),
                 &[("Retry-After", "0")],
             );
             log(429, None);
         }
-        return;
+        return true;
     }
     let answer = if req.headers.get("authorization").map(String::as_str)
         != Some(&format!("Bearer {token}"))
@@ -395,16 +406,17 @@ fn handle(conn: TcpStream, state: &Arc<Mutex<State>>, token: &str) {
         fail(401, &[("", "missing or invalid token".to_owned())])
     } else {
         let mut s = state.lock().unwrap();
-        route(&mut s, &req)
+        route(&mut s, req)
     };
     let is_write = matches!(req.method.as_str(), "POST" | "PATCH");
     if is_write && answer.applied.is_some() && roll_drop < faults.drop_rate {
         let _ = conn.shutdown(Shutdown::Both);
         log(0, answer.applied);
-        return;
+        return false;
     }
-    respond(&conn, answer.status, &answer.body, &[]);
+    respond(conn, answer.status, &answer.body, &[]);
     log(answer.status, answer.applied);
+    true
 }
 
 fn route(s: &mut State, req: &Request) -> Answer {
