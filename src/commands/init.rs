@@ -55,6 +55,11 @@ pub fn run_with(
         Mode::NewModule
     };
 
+    // Files in the way are reported before any question is asked.
+    if !args.force {
+        refuse_existing(args, &mode)?;
+    }
+
     let inputs = if interactive {
         ask(args, &given, prompter)?
     } else {
@@ -110,6 +115,26 @@ pub fn run_with(
     writeln!(ctx.out, "  symflow test{target}")?;
     writeln!(ctx.out, "  symflow deploy{target} --plan")?;
     Ok(0)
+}
+
+/// The files this run will write that are known before the inputs are (all
+/// but a new module's test file when the flow name is still to be asked).
+fn refuse_existing(args: &InitArgs, mode: &Mode) -> Result<(), UserError> {
+    let flow_name = args.add_flow.as_deref().or(args.flow_name.as_deref());
+    let existing: Vec<String> = scaffold::layout(FlowType::Approval, mode, flow_name.unwrap_or(""))
+        .into_iter()
+        .map(|(_, output)| output)
+        .filter(|output| flow_name.is_some() || !output.starts_with("tests/"))
+        .filter(|output| args.dir.join(output).exists())
+        .collect();
+    if existing.is_empty() {
+        Ok(())
+    } else {
+        Err(write_error(
+            WriteError::Exists { paths: existing },
+            &args.dir,
+        ))
+    }
 }
 
 fn shown(dir: &Path, rel: &str) -> String {

@@ -129,7 +129,7 @@ impl TemplateSet {
             });
         }
         let mut found = Vec::new();
-        collect_hbs(dir, dir, &mut found)?;
+        collect_hbs(dir, dir, 0, &mut found)?;
         found.sort();
         for rel in found {
             if !set.files.contains_key(&rel) {
@@ -228,7 +228,18 @@ fn template_name(path: &str) -> String {
     path.strip_suffix(".hbs").unwrap_or(path).to_owned()
 }
 
-fn collect_hbs(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), ScaffoldError> {
+/// Every `.hbs` file under `dir`, as a `/`-separated path relative to
+/// `root`. Templates sit one folder deep, so the walk stops at depth 3 and
+/// does not follow symbolic links to directories (no loops).
+fn collect_hbs(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<String>,
+) -> Result<(), ScaffoldError> {
+    if depth > 3 {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|source| ScaffoldError::Io {
         path: dir.to_path_buf(),
         source,
@@ -239,8 +250,9 @@ fn collect_hbs(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Sca
             source,
         })?;
         let path = entry.path();
-        if path.is_dir() {
-            collect_hbs(root, &path, out)?;
+        let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_real_dir {
+            collect_hbs(root, &path, depth + 1, out)?;
         } else if path.extension().is_some_and(|e| e == "hbs") {
             if let Ok(rel) = path.strip_prefix(root) {
                 let rel: Vec<String> = rel

@@ -35,20 +35,73 @@ pub enum DriverError {
     Unpack(std::io::Error),
 }
 
-/// Write the stand-in and the runner into a fresh temp dir.
-fn unpack() -> Result<tempfile::TempDir, DriverError> {
+/// Where the stand-in lives for this run: a per-user cache directory named
+/// after the embedded sources (so Python's bytecode cache survives between
+/// runs), else a fresh temp dir.
+enum SdkDir {
+    Cached(PathBuf),
+    Temp(tempfile::TempDir),
+}
+
+impl SdkDir {
+    fn path(&self) -> &Path {
+        match self {
+            SdkDir::Cached(p) => p,
+            SdkDir::Temp(t) => t.path(),
+        }
+    }
+}
+
+/// A stable fingerprint of the embedded sources (FNV-1a, 64 bits).
+fn fingerprint() -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (rel, text) in embed::FILES {
+        for b in rel.bytes().chain([0u8]).chain(text.bytes()).chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn write_tree(root: &Path) -> std::io::Result<()> {
+    for (rel, text) in embed::FILES {
+        let path = root.join(rel);
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // Write beside, then rename: a concurrent run never sees half a file.
+        let tmp = path.with_extension(format!("py.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(())
+}
+
+fn unpack() -> Result<SdkDir, DriverError> {
+    let cache_root = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        });
+    if let Some(root) = cache_root {
+        let dir = root.join("symflow").join(format!("sdk-{}", fingerprint()));
+        if write_tree(&dir).is_ok() {
+            return Ok(SdkDir::Cached(dir));
+        }
+    }
     let dir = tempfile::Builder::new()
         .prefix("symflow-sdk")
         .tempdir()
         .map_err(DriverError::Unpack)?;
-    for (rel, text) in embed::FILES {
-        let path = dir.path().join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(DriverError::Unpack)?;
-        }
-        std::fs::write(&path, text).map_err(DriverError::Unpack)?;
-    }
-    Ok(dir)
+    write_tree(dir.path()).map_err(DriverError::Unpack)?;
+    Ok(SdkDir::Temp(dir))
 }
 
 /// Run `tests` (JSON objects with `id`, `impl`, `timeout`, ...) and return
@@ -64,10 +117,9 @@ pub fn run(
 ) -> Result<Vec<Json>, DriverError> {
     let dir = unpack()?;
     let mut child = Command::new(python)
-        .arg("-B")
         .arg(dir.path().join(embed::RUNNER))
         .current_dir(cwd)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env_remove("PYTHONDONTWRITEBYTECODE")
         .env("PYTHONIOENCODING", "utf-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

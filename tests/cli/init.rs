@@ -392,7 +392,8 @@ fn add_flow_refuses_clashes_and_missing_modules() {
     );
 
     assert_eq!(run(&sb, &init_args("m", FlowType::Approval)).code, 0);
-    // `access` already exists as sym_flow.access in main.tf.
+    // `access` already exists as sym_flow.access in main.tf: even --force
+    // (which would replace tests/access.symtest.hcl) must not declare it twice.
     let before = tree(&sb.join("m"));
     let r = sb.run(&[
         "init",
@@ -402,6 +403,7 @@ fn add_flow_refuses_clashes_and_missing_modules() {
         "access",
         "--type",
         "approval",
+        "--force",
     ]);
     assert_eq!(r.code, 2);
     assert!(
@@ -731,4 +733,199 @@ fn interactive_prompts_on_a_terminal() {
     assert!(sb
         .read("acme-sym/impl.py")
         .contains("aws_iam.is_user_in_group"));
+}
+
+/// What `init` writes must validate with zero findings of any severity and
+/// pass every one of its scenarios, for every type, as a new module and as a
+/// flow added to an existing one.
+#[test]
+fn every_generated_module_validates_clean_and_tests_green() {
+    for flow_type in FLOW_TYPES {
+        let sb = Sandbox::new();
+        assert_eq!(run(&sb, &init_args("m", flow_type)).code, 0);
+        let mut args: Vec<String> = ["init", "m", "--no-input", "--add-flow", "extra"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        // Add a flow of another type next to it.
+        let other = FLOW_TYPES
+            [(FLOW_TYPES.iter().position(|t| *t == flow_type).unwrap_or(0) + 1) % FLOW_TYPES.len()];
+        args.extend(type_args(other));
+        let r = run(&sb, &args);
+        assert_eq!(r.code, 0, "{}: {}", flow_type.name(), r.stderr);
+
+        let r = sb.run(&["validate", "--format", "json", "m"]);
+        let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{}: not JSON ({e}): {}{}",
+                flow_type.name(),
+                r.stdout,
+                r.stderr
+            )
+        });
+        assert_eq!(
+            report["diagnostics"],
+            serde_json::json!([]),
+            "{} + {}: {}",
+            flow_type.name(),
+            other.name(),
+            r.stdout
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+
+        let r = sb.run(&["test", "m"]);
+        assert_eq!(
+            r.code,
+            0,
+            "{} + {}:\n{}{}",
+            flow_type.name(),
+            other.name(),
+            r.stdout,
+            r.stderr
+        );
+        assert!(r.stdout.contains(" passed, 0 failed"), "{}", r.stdout);
+        assert!(!r.stdout.contains(" 0 passed"), "{}", r.stdout);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn files_in_the_way_are_reported_before_any_question() {
+    use rexpect::reader::Options;
+    use rexpect::session::spawn_with_options;
+
+    let sb = Sandbox::new();
+    assert_eq!(run(&sb, &init_args("m", FlowType::Approval)).code, 0);
+    let before = tree(&sb.join("m"));
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("symflow"));
+    cmd.current_dir(sb.path())
+        .args(["init", "m"])
+        .env("HOME", sb.join("home"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = spawn_with_options(
+        cmd,
+        Options {
+            timeout_ms: Some(20_000),
+            strip_ansi_escape_codes: true,
+        },
+    )
+    .expect("spawn in a pty");
+    let out = p.exp_eof().expect("exits without asking");
+    assert!(out.contains("main.tf, versions.tf, impl.py"), "{out}");
+    assert!(out.contains("already exist in m"), "{out}");
+    assert!(!out.contains("Sym org slug"), "{out}");
+    assert_eq!(tree(&sb.join("m")), before);
+}
+
+/// Answers prompts from a script and records what was asked.
+struct Scripted {
+    answers: std::cell::RefCell<Vec<String>>,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl symflow::output::Prompter for Scripted {
+    fn input(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: symflow::output::Validator<'_>,
+    ) -> Result<String, symflow::error::UserError> {
+        self.asked.borrow_mut().push(prompt.to_owned());
+        let answer = self.answers.borrow_mut().remove(0);
+        let answer = if answer.is_empty() {
+            default.unwrap_or_default().to_owned()
+        } else {
+            answer
+        };
+        validate(&answer).map_err(symflow::error::UserError::new)?;
+        Ok(answer)
+    }
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        _: usize,
+    ) -> Result<usize, symflow::error::UserError> {
+        self.asked.borrow_mut().push(prompt.to_owned());
+        let answer = self.answers.borrow_mut().remove(0);
+        Ok(items
+            .iter()
+            .position(|i| i.starts_with(&format!("{answer} ")))
+            .expect("a listed type"))
+    }
+    fn confirm(&self, _: &str, _: bool) -> Result<bool, symflow::error::UserError> {
+        unreachable!("init never asks for a confirmation")
+    }
+}
+
+#[test]
+fn add_flow_asks_only_for_the_type_and_its_inputs() {
+    use symflow::commands::{init, Context};
+    use symflow::output::Ui;
+    use symflow::scaffold::write::AtomicWriter;
+
+    let sb = Sandbox::new();
+    assert_eq!(run(&sb, &init_args("m", FlowType::Approval)).code, 0);
+    let dir = sb.join("m").display().to_string();
+    let cli = <symflow::cli::Cli as clap::Parser>::try_parse_from([
+        "symflow",
+        "init",
+        dir.as_str(),
+        "--add-flow",
+        "sso",
+    ])
+    .expect("parses");
+    let symflow::cli::Command::Init(args) = cli.command else {
+        panic!("not init")
+    };
+    let (mut ui, _) = Ui::capture();
+    ui.interactive = true;
+    let mut out = Vec::new();
+    let mut ctx = Context { ui, out: &mut out };
+    let prompter = Scripted {
+        answers: std::cell::RefCell::new(
+            [
+                "aws-sso",
+                "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+                "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef",
+                "123456789012",
+                "arn:aws:iam::123456789012:role/SymRuntime",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ),
+        asked: std::cell::RefCell::new(Vec::new()),
+    };
+    init::run_with(&args, &mut ctx, &prompter, &mut AtomicWriter).expect("init runs");
+    assert_eq!(
+        *prompter.asked.borrow(),
+        [
+            "Flow type",
+            Field::SsoInstanceArn.prompt(),
+            Field::SsoPermissionSetArn.prompt(),
+            Field::AwsAccountId.prompt(),
+            Field::AwsRoleArn.prompt(),
+        ]
+    );
+    let tf = sb.read("m/sso.tf");
+    assert!(tf.contains("type           = \"aws_sso\""), "{tf}");
+    assert!(tf.contains("account_id         = \"123456789012\""), "{tf}");
+    assert!(sb.join("m/impls/sso.py").is_file());
+    assert!(String::from_utf8(out)
+        .expect("utf-8")
+        .contains("symflow test"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_dir_with_a_symlink_loop_does_not_hang() {
+    let sb = Sandbox::new();
+    sb.write("tpl/shared/versions.tf.hbs", "# pinned by {{org}}\n");
+    std::os::unix::fs::symlink(sb.join("tpl"), sb.join("tpl/shared/loop")).expect("symlink");
+    let mut args = init_args("m", FlowType::Approval);
+    args.extend(["--template-dir".into(), "tpl".into()]);
+    let r = run(&sb, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(sb.read("m/versions.tf"), "# pinned by acme\n");
 }

@@ -46,10 +46,11 @@ fn scenario_suites_pass_with_exit_0() {
         "approval.symtest.hcl",
         "access.symtest.hcl",
         "fragile.symtest.hcl",
+        "legacy.symtest.hcl",
     ]);
     let r = sb.run(&["test"]);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert_eq!(last_line(&r.stdout), "19 passed, 0 failed");
+    assert_eq!(last_line(&r.stdout), "26 passed, 0 failed");
     assert!(!r.stdout.contains("FAILED"), "{}", r.stdout);
     for name in [
         "prompt_runs_prefetch_and_prompt_hooks",

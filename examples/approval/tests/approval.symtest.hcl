@@ -41,6 +41,6 @@ run "requester_hears_about_a_denial" {
 
   expect {
     outcome  = "none"
-    messages = [{ to = "bob@example.com", contains = "denied" }]
+    messages = [{ to = "bob@example.com", contains = "Your request was denied by" }]
   }
 }

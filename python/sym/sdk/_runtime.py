@@ -33,6 +33,14 @@ from .templates import ApprovalTemplate
 from .user import User, UserIdentity, UserRole
 
 
+def _srn(org, model, type_, slug, version, identifier=None):
+    """An SRN built from components symflow already made safe (no re-validation)."""
+    srn = SRN.__new__(SRN)
+    srn._org, srn._model, srn._type, srn._slug = org, model, type_, slug
+    srn._version, srn._identifier = version, identifier
+    return srn
+
+
 def _slug(text):
     s = re.sub(r"[^a-zA-Z0-9_-]+", "-", str(text)).strip("-")
     return s or "x"
@@ -98,7 +106,7 @@ class SimUser(User):
 
 class SimSecretSource(SecretSource):
     def __init__(self, org, spec):
-        SecretSource.__init__(self, SRN(org, "secrets", _slug(spec.get("type", "aws_secrets_manager")), _slug(spec.get("name", "source")), "latest"))
+        SecretSource.__init__(self, _srn(org, "secrets", _slug(spec.get("type", "aws_secrets_manager")), _slug(spec.get("name", "source")), "latest"))
         self._spec = spec
 
     type = property(lambda self: self._spec.get("type", "aws_secrets_manager"))
@@ -107,7 +115,7 @@ class SimSecretSource(SecretSource):
 
 class SimSecret(Secret):
     def __init__(self, org, spec):
-        Secret.__init__(self, SRN(org, "secret", "secret", _slug(spec.get("name", "secret")), "latest"))
+        Secret.__init__(self, _srn(org, "secret", "secret", _slug(spec.get("name", "secret")), "latest"))
         self._spec = spec
         self._source = SimSecretSource(org, spec.get("source") or {})
 
@@ -134,7 +142,7 @@ def _settings(org, raw):
 
 class SimIntegration(Integration):
     def __init__(self, org, spec):
-        Integration.__init__(self, SRN(org, "integration", _slug(spec.get("type", "custom")), _slug(spec.get("name", "integration")), "latest"))
+        Integration.__init__(self, _srn(org, "integration", _slug(spec.get("type", "custom")), _slug(spec.get("name", "integration")), "latest"))
         self._spec = spec
         self._settings = _settings(org, spec.get("settings"))
 
@@ -145,7 +153,7 @@ class SimIntegration(Integration):
 
 class SimTarget(AccessTarget):
     def __init__(self, org, spec):
-        AccessTarget.__init__(self, SRN(org, "access_target", _slug(spec.get("type", "target")), _slug(spec.get("name", "target")), "latest"))
+        AccessTarget.__init__(self, _srn(org, "access_target", _slug(spec.get("type", "target")), _slug(spec.get("name", "target")), "latest"))
         self._spec = spec
 
     label = property(lambda self: self._spec.get("label"))
@@ -155,7 +163,7 @@ class SimTarget(AccessTarget):
 
 class SimEnvironment(Environment):
     def __init__(self, org, spec):
-        Environment.__init__(self, SRN(org, "environment", None, _slug(spec.get("name", "main")), "latest"))
+        Environment.__init__(self, _srn(org, "environment", None, _slug(spec.get("name", "main")), "latest"))
         self._integrations = {k: SimIntegration(org, v) for k, v in (spec.get("integrations") or {}).items()}
 
     integrations = property(lambda self: self._integrations)
@@ -163,7 +171,7 @@ class SimEnvironment(Environment):
 
 class SimFlow(Flow):
     def __init__(self, org, spec, vars_, strategy):
-        Flow.__init__(self, SRN(org, "flow", None, _slug(spec.get("name", "flow")), "latest", str(uid("flow:" + spec.get("name", "")))))
+        Flow.__init__(self, _srn(org, "flow", None, _slug(spec.get("name", "flow")), "latest", str(uid("flow:" + spec.get("name", "")))))
         self._vars = dict(vars_)
         self._environment = SimEnvironment(org, spec.get("environment") or {})
         self._strategy = strategy
@@ -189,7 +197,7 @@ class SimFlow(Flow):
 
 class SimChannel(Channel):
     def __init__(self, org, kind="slack"):
-        Channel.__init__(self, SRN(org, "channel", None, kind, "latest"))
+        Channel.__init__(self, _srn(org, "channel", None, kind, "latest"))
         self._kind = kind
 
     identifier = property(lambda self: None)
@@ -213,7 +221,7 @@ class SimMeta(EventMeta):
 
 class SimRun(Run):
     def __init__(self, org, sim):
-        Run.__init__(self, SRN(org, "run", None, "run", "latest", str(uid("run:" + sim.flow_name))))
+        Run.__init__(self, _srn(org, "run", None, "run", "latest", str(uid("run:" + sim.flow_name))))
         self._sim = sim
 
     actors = property(lambda self: dict(self._sim.actors))
@@ -227,7 +235,7 @@ class SimTemplate(ApprovalTemplate):
 
 class SimEvent(Event):
     def __init__(self, sim, step, actor):
-        srn = SRN(sim.org, "event-spec", None, "approval", "1.0.0", step)
+        srn = _srn(sim.org, "event-spec", None, "approval", "1.0.0", step)
         Event.__init__(self, srn)
         self._sim = sim
         # Events fired by a hook's template action come from Sym, not Slack.
@@ -238,7 +246,7 @@ class SimEvent(Event):
     name = property(lambda self: self._name)
     payload = property(lambda self: self._payload)
     meta = property(lambda self: SimMeta(self._srn))
-    template = property(lambda self: SimTemplate(SRN(self._sim.org, "template", None, "approval", "1.0.0")))
+    template = property(lambda self: SimTemplate(_srn(self._sim.org, "template", None, "approval", "1.0.0")))
     flow = property(lambda self: self._sim.flow)
     run = property(lambda self: self._sim.run)
     channel = property(lambda self: self._channel)
@@ -532,7 +540,7 @@ def _make_strategy(org, spec, targets):
         integration=integration,
         targets=targets,
         settings=settings,
-        srn=SRN(org, "access_strategy", _slug(spec.get("type") or "custom"), _slug(spec.get("name") or "strategy"), "latest"),
+        srn=_srn(org, "access_strategy", _slug(spec.get("type") or "custom"), _slug(spec.get("name") or "strategy"), "latest"),
     )
 
 
@@ -602,3 +610,11 @@ def run_test(spec, code, filename):
     if sim is not None:
         out.update(sim.result())
     return out
+
+
+def reset():
+    """Forget everything the previous test registered or recorded."""
+    for handlers in REGISTRY.values():
+        handlers.clear()
+    _sim.SLACK_NAMES.clear()
+    _sim.RUN = None

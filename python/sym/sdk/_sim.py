@@ -57,11 +57,22 @@ def uid(text):
     return uuid.uuid5(_NS, str(text))
 
 
-def jsonable(v, depth=0):
-    from .user import User
-    from .resource import SRN, SymBaseResource
-    from ._model import Model
+_TYPES = None
 
+
+def _types():
+    global _TYPES
+    if _TYPES is None:
+        from ._model import Model
+        from .resource import SRN, SymBaseResource
+        from .user import User
+
+        _TYPES = (User, SRN, SymBaseResource, Model)
+    return _TYPES
+
+
+def jsonable(v, depth=0):
+    User, SRN, SymBaseResource, Model = _types()
     if depth > 20:
         return repr(v)
     if v is None or isinstance(v, (bool, int, float, str)):
@@ -86,8 +97,7 @@ def jsonable(v, depth=0):
 
 
 def _matches(actual, expected):
-    from .user import User
-
+    User = _types()[0]
     if isinstance(actual, User):
         if isinstance(expected, str):
             return expected in (actual.username, actual.email)
@@ -211,6 +221,16 @@ def call(name, args, kind="any"):
     if run is None:
         return _default(kind, args)
     run.calls.append({"name": name, "args": jsonable(args)})
+    mock = _find_mock(run, name, args)
+    if mock is not None:
+        return _convert(mock.get("returns"), kind)
+    value = _default(kind, args)
+    run.warnings.append("unmocked call %s(%s) returned %r" % (name, _short_args(args), jsonable(value)))
+    return value
+
+
+def _find_mock(run, name, args):
+    """The first mock of `name` whose `when` matches; raises its exception."""
     for mock in run.mocks:
         if mock["target"] != name:
             continue
@@ -220,10 +240,8 @@ def call(name, args, kind="any"):
         mock["used"] = True
         if mock.get("raises") is not None:
             raise _exception(mock["raises"])
-        return _convert(mock.get("returns"), kind)
-    value = _default(kind, args)
-    run.warnings.append("unmocked call %s(%s) returned %r" % (name, _short_args(args), jsonable(value)))
-    return value
+        return mock
+    return None
 
 
 def _short_args(args):
@@ -298,7 +316,8 @@ def send_message(destination, message):
         raise TypeError("send_message needs a User or a RequestDestination, got %s" % type(destination).__name__)
     if RUN is not None:
         RUN.calls.append({"name": "slack.send_message", "args": {"destination": render(destination), "message": str(message)}})
-        RUN.message(render(destination), message, "impl")
+        if _find_mock(RUN, "slack.send_message", {"destination": destination, "message": message}) is None:
+            RUN.message(render(destination), message, "impl")
 
 
 def send_thread_message(message):
@@ -306,6 +325,8 @@ def send_thread_message(message):
 
     if RUN is not None:
         RUN.calls.append({"name": "slack.send_thread_message", "args": {"message": str(message)}})
+        if _find_mock(RUN, "slack.send_thread_message", {"message": message}) is not None:
+            return
         if not RUN.request_sent:
             raise SlackError("NO_THREAD", "the request was not sent to Slack, so it has no thread")
         RUN.message("thread", message, "impl")

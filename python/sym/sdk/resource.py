@@ -99,10 +99,11 @@ class SRN:
             errors.append(InvalidVersionError(raw, "version", str(self._version)))
         if self.requires_type(self._model or "") and not self._type:
             errors.append(MissingComponentError(raw, "type"))
-        collected = MultipleErrors(raw)
-        for e in errors:
-            collected.add(e)
-        collected.check()
+        if errors:
+            collected = MultipleErrors(raw)
+            for e in errors:
+                collected.add(e)
+            collected.check()
 
     @classmethod
     def requires_type(cls, model: str) -> bool:
