@@ -9,6 +9,8 @@ pub mod commands;
 pub mod deploy;
 pub mod diag;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod lint;
 pub mod module;
 pub mod output;

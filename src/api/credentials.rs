@@ -146,18 +146,18 @@ pub fn resolve(
         });
     }
     let path = config_path(env).ok_or_else(|| CredentialsError::NoHome { var: var.clone() })?;
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match read_config(&path) {
+        Ok(Some(t)) => t,
+        Ok(None) => {
             return Err(CredentialsError::NoConfig {
                 var,
                 path: path.display().to_string(),
             })
         }
-        Err(e) => {
+        Err(message) => {
             return Err(CredentialsError::Unreadable {
                 path: path.display().to_string(),
-                message: e.kind().to_string(),
+                message,
             })
         }
     };
@@ -184,6 +184,30 @@ pub fn resolve(
         source: TokenSource::ConfigFile(path),
         config_org: org,
     })
+}
+
+/// The largest config file symflow reads (real ones are a few hundred bytes).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// The config file's text, `None` when there is none. Only a regular file
+/// is read (a FIFO or device would block forever), and at most
+/// [`MAX_CONFIG_BYTES`].
+fn read_config(path: &Path) -> Result<Option<String>, String> {
+    use std::io::Read as _;
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.kind().to_string()),
+        Ok(m) if !m.is_file() => return Err("it is not a regular file".to_owned()),
+        Ok(m) if m.len() > MAX_CONFIG_BYTES => {
+            return Err("it is larger than 1 MiB, so it is not a symflow config".to_owned())
+        }
+        Ok(_) => {}
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES).read_to_string(&mut text))
+        .map_err(|e| e.kind().to_string())?;
+    Ok(Some(text))
 }
 
 /// `(auth_token.access_token, org)` from the config file's text.
@@ -235,9 +259,9 @@ pub fn store(path: &Path, token: &Token, org: Option<&str>) -> Result<(), StoreE
         path: path.display().to_string(),
         message: e.kind().to_string(),
     };
-    let mut doc = match std::fs::read_to_string(path) {
-        Ok(text) if text.trim().is_empty() => Mapping::new(),
-        Ok(text) => match serde_norway::from_str::<Value>(&text) {
+    let mut doc = match read_config(path) {
+        Ok(Some(text)) if text.trim().is_empty() => Mapping::new(),
+        Ok(Some(text)) => match serde_norway::from_str::<Value>(&text) {
             Ok(Value::Mapping(m)) => m,
             Ok(Value::Null) => Mapping::new(),
             _ => {
@@ -246,8 +270,13 @@ pub fn store(path: &Path, token: &Token, org: Option<&str>) -> Result<(), StoreE
                 })
             }
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Mapping::new(),
-        Err(e) => return Err(io_err(&e)),
+        Ok(None) => Mapping::new(),
+        Err(message) => {
+            return Err(StoreError::Io {
+                path: path.display().to_string(),
+                message,
+            })
+        }
     };
     let key = |s: &str| Value::String(s.to_owned());
     let mut auth = match doc.remove(key("auth_token")) {

@@ -574,7 +574,9 @@ impl Field {
             (Field::Name(a) | Field::Str(a), Field::Name(b) | Field::Str(b))
                 if matches!(self, Field::Name(_)) || matches!(other, Field::Name(_)) =>
             {
-                a.eq_ignore_ascii_case(b)
+                // Unicode, like the provider's `strings.EqualFold` (and the
+                // API's lower-casing of slugs), not just ASCII.
+                a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
             }
             (Field::PromptFields(a), Field::PromptFields(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| fields_equal(x, y))
@@ -878,11 +880,11 @@ fn insert_path(obj: &mut Map<String, Json>, path: &str, value: Json) {
 pub fn lookup_query(kind: Kind, fields: &Fields) -> Option<Vec<(&'static str, String)>> {
     let slug = fields.get("name").and_then(Field::as_str)?;
     match kind.identity() {
-        IdentityRule::Slug => Some(vec![("slug", slug.to_ascii_lowercase())]),
+        IdentityRule::Slug => Some(vec![("slug", slug.to_lowercase())]),
         IdentityRule::SlugAndType => {
             let typ = fields.get("type").and_then(Field::as_str)?;
             Some(vec![
-                ("slug", slug.to_ascii_lowercase()),
+                ("slug", slug.to_lowercase()),
                 ("type", typ.to_owned()),
             ])
         }

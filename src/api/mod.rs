@@ -389,10 +389,19 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = match response.bytes() {
+        let bytes = match read_body(response) {
             Ok(b) => b,
-            Err(e) => {
-                let message = describe_transport(&e);
+            Err(BodyError::TooLarge) => {
+                let message = format!("the answer is larger than {} MiB", MAX_BODY >> 20);
+                self.note(&format!("{m} {shown} -> {status}, {message}"));
+                return Err(ApiError::Decode {
+                    method: m,
+                    path: shown,
+                    message,
+                    request_id,
+                });
+            }
+            Err(BodyError::Transport(message)) => {
                 self.note(&format!("{m} {shown} -> {status}, body lost: {message}"));
                 return Err(ApiError::Transport {
                     method: m,
@@ -464,6 +473,42 @@ impl Client {
             log(line);
         }
     }
+}
+
+/// The largest answer symflow reads: far above any real entity list, far
+/// below what would exhaust memory.
+pub const MAX_BODY: u64 = 32 << 20;
+
+enum BodyError {
+    TooLarge,
+    /// How the transfer failed, as [`describe_transport`] puts it.
+    Transport(String),
+}
+
+/// The whole body, refusing more than [`MAX_BODY`] bytes (checked against
+/// `Content-Length` first, then while reading).
+fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>, BodyError> {
+    use std::io::Read as _;
+    if response.content_length().is_some_and(|n| n > MAX_BODY) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    let mut limited = response.take(MAX_BODY + 1);
+    if let Err(e) = limited.read_to_end(&mut bytes) {
+        // reqwest wraps its own error (a timeout, a reset) in the io::Error.
+        let message = e
+            .into_inner()
+            .and_then(|inner| inner.downcast::<reqwest::Error>().ok())
+            .map_or_else(
+                || "the connection was closed before an answer arrived".to_owned(),
+                |re| describe_transport(&re),
+            );
+        return Err(BodyError::Transport(message));
+    }
+    if bytes.len() as u64 > MAX_BODY {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(bytes)
 }
 
 /// Errors building a client.

@@ -202,6 +202,16 @@ fn target_closure(
     Ok(Some(keep))
 }
 
+fn client_options(base_url: &str) -> ClientOptions {
+    let mut o = ClientOptions::new(base_url);
+    // Tuning knob for tests and slow links: the time one request may take.
+    if let Some(ms) = env("SYMFLOW_HTTP_TIMEOUT_MS").and_then(|v| v.parse::<u64>().ok()) {
+        o.timeout = Duration::from_millis(ms.max(1));
+        o.connect_timeout = o.connect_timeout.min(o.timeout);
+    }
+    o
+}
+
 fn retry_policy() -> RetryPolicy {
     let mut p = RetryPolicy::default();
     // Tuning knobs for tests and slow links.
@@ -281,7 +291,7 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     ctx.ui
         .debug(&format!("using the Sym token from {}", creds.source));
     let ui_log = ctx.ui.clone();
-    let client = Client::new(&ClientOptions::new(&base_url), creds.token)
+    let client = Client::new(&client_options(&base_url), creds.token)
         .map_err(|e| UserError::new(e.to_string()))?
         .with_log(Arc::new(move |line: &str| ui_log.debug(line)));
 

@@ -39,14 +39,26 @@ pub fn run_with(
             );
         }
     }
+    const MAX_TOKEN: u64 = 64 * 1024;
     let mut raw = Vec::new();
-    // A token is a few KB at most; refuse to slurp anything huge.
-    stdin.take(64 * 1024).read_to_end(&mut raw).map_err(|e| {
-        UserError::new(format!(
-            "could not read the token from standard input: {}",
-            e.kind()
-        ))
-    })?;
+    // A token is a few KB at most; refuse to slurp anything huge (and never
+    // store a token cut short).
+    stdin
+        .take(MAX_TOKEN + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| {
+            UserError::new(format!(
+                "could not read the token from standard input: {}",
+                e.kind()
+            ))
+        })?;
+    if raw.len() as u64 > MAX_TOKEN {
+        return Err(UserError::new(
+            "the text on standard input is too long to be a Sym token (over 64 KiB)",
+        )
+        .hint("pipe only the token")
+        .into());
+    }
     let text = String::from_utf8(raw).map_err(|_| {
         UserError::new("the token on standard input is not valid UTF-8")
             .hint("pipe the token itself, e.g. `echo \"$SYM_JWT\" | symflow login --with-token`")
@@ -57,8 +69,8 @@ pub fn run_with(
             .hint("pipe the token in: `echo \"$TOKEN\" | symflow login --with-token --org ORG`")
             .into());
     }
-    if token.chars().any(char::is_whitespace) {
-        return Err(UserError::new("the text on standard input is not a single token (it contains spaces or several lines)")
+    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(UserError::new("the text on standard input is not a single token (it contains spaces, several lines or control characters)")
             .hint("pipe only the token")
             .into());
     }

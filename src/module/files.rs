@@ -288,11 +288,18 @@ fn load_dir_uncached(
                 help: None,
             }),
             ReadOutcome::BadUtf8(text, at) => {
+                // The lossy text holds U+FFFD where the bad bytes were; a
+                // leading BOM is stripped by `SourceFile::new`. Point at the
+                // whole replacement character, never inside it.
+                let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
                 let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
+                let len = sources.get(id).text.len();
+                let start = at.saturating_sub(bom).min(len);
+                let end = (start + '\u{fffd}'.len_utf8()).min(len);
                 problems.push(Problem {
                     kind: ProblemKind::Unreadable,
                     message: format!("{} is not valid UTF-8", w.path.display()),
-                    span: Some(Span::new(id, at..at + 1)),
+                    span: Some(Span::new(id, start..end)),
                     path: w.path,
                     help: Some("save the file as UTF-8".to_owned()),
                 });

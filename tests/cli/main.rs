@@ -7,6 +7,7 @@ mod deploy;
 mod foundation;
 mod init;
 mod python;
+mod robust;
 mod test;
 mod validate;
 

@@ -54,6 +54,26 @@ impl Rule for MissingImplementationFile {
                     exists: false,
                     ..
                 } if i.role == ImplementationRole::Strategy || major < 3 => path.clone(),
+                // It is there but could not be read as text (not UTF-8,
+                // too large): say so rather than check nothing silently.
+                ImplementationSource::File {
+                    path,
+                    exists: true,
+                    file: None,
+                    ..
+                } => {
+                    out.push(unreadable(&path.display().to_string(), i));
+                    continue;
+                }
+                ImplementationSource::LiteralPath {
+                    path,
+                    exists: true,
+                    file: None,
+                    ..
+                } if i.role == ImplementationRole::Strategy || major < 3 => {
+                    out.push(unreadable(path, i));
+                    continue;
+                }
                 _ => continue,
             };
             out.push(
@@ -65,4 +85,15 @@ impl Rule for MissingImplementationFile {
             );
         }
     }
+}
+
+fn unreadable(path: &str, i: &crate::module::ImplementationRef) -> Diagnostic {
+    INFO.diag(
+        format!(
+            "implementation file `{path}` of {} cannot be read as text",
+            i.owner
+        ),
+        i.span,
+    )
+    .with_help("save it as UTF-8 Python source (under 32 MiB)")
 }

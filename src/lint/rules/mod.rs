@@ -62,6 +62,7 @@ pub(crate) fn report_problems(
         out.push(d);
     }
 }
+
 // SF3xx: impl.py
 pub mod py_deprecated_get_approvers;
 pub mod py_missing_reducer;
