@@ -21,7 +21,10 @@ use crate::deploy::apply::{Outcome, Progress, Report};
 use crate::deploy::desired::{from_module, Desired};
 use crate::deploy::read::{read_named, read_nameless, ReadOptions};
 use crate::deploy::{self, render, Action, Plan, Resolve};
+use crate::diag::Severity;
 use crate::error::UserError;
+use crate::lint::config::Config;
+use crate::lint::runner;
 use crate::module::{self, LoadOptions, Module};
 use crate::output::Ui;
 use crate::source::SourceMap;
@@ -151,6 +154,45 @@ fn check_module(m: &Module, sources: &SourceMap) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Run every validate rule (with the module's `.symflow.toml`, if any):
+/// an error-level finding stops the deploy before any request.
+fn check_lint(m: &Module, sources: &mut SourceMap, dir: &Path) -> anyhow::Result<()> {
+    let config = match Config::discover(dir) {
+        Some(path) => Config::load(&path).map_err(|e| {
+            UserError::new(format!("{e}")).hint("fix the config file, or run `symflow validate` to see why")
+        })?,
+        None => Config::default(),
+    };
+    let python = super::validate::analyze_implementations(m, sources);
+    let diags = runner::run(m, sources, &python, &config);
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let Some(first) = errors.first() else {
+        return Ok(());
+    };
+    let at = first
+        .span
+        .map(|s| {
+            let file = sources.get(s.file);
+            let lc = file.line_col(s.start);
+            format!("{}:{}:{}", file.display.display(), lc.line, lc.column)
+        })
+        .or_else(|| first.path.as_ref().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| dir.display().to_string());
+    let more = match errors.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Err(UserError::new(format!(
+        "the module has validation errors, so nothing was deployed: {at}: {} [{}]{more}",
+        first.message, first.rule
+    ))
+    .hint("run `symflow validate` and fix what it reports")
+    .into())
+}
+
 /// `--target`: those entities and everything they depend on.
 fn target_closure(
     desired: &[Desired],
@@ -261,8 +303,9 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         targets: None,
     };
     let no_ids = BTreeMap::new();
-    let (module, sources) = resolver.load(&no_ids);
+    let (module, mut sources) = resolver.load(&no_ids);
     check_module(&module, &sources)?;
+    check_lint(&module, &mut sources, &args.dir)?;
     let all_desired = from_module(&module, &|e| location(&sources, e));
     if all_desired.iter().all(|d| d.data) {
         return Err(UserError::new(format!(

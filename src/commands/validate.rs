@@ -387,7 +387,7 @@ fn references(m: &Module, py: &Path) -> bool {
 }
 
 /// Analyse every implementation file of the module tree once.
-fn analyze_implementations(
+pub(crate) fn analyze_implementations(
     m: &Module,
     sources: &mut SourceMap,
 ) -> BTreeMap<FileId, python::PyAnalysis> {

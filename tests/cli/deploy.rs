@@ -472,7 +472,8 @@ fn api_errors_are_readable_and_never_leak_the_token() {
     assert!(run.stderr.contains("request id"), "{}", run.stderr);
     assert!(run.stderr.contains("symflow login"), "{}", run.stderr);
 
-    // A 400 from the server shows its field messages.
+    // A 400 from the server shows its field messages (validate would stop
+    // this config; an ignore comment lets it through to the API).
     let api = FakeApi::start(CANARY, 9);
     sb.write(
         "mod/main.tf",
@@ -486,7 +487,9 @@ resource "sym_flow" "bad" {
   implementation = "print(1)"
   environment_id = sym_environment.prod.id
   params {
+    # The server's rule, not symflow's, is under test: silence the lint.
     allow_revoke          = false
+    # symflow:ignore no-revoke-no-deescalation
     schedule_deescalation = false
   }
 }
@@ -841,4 +844,25 @@ resource "sym_environment" "prod" {
         serde_json::json!(id)
     );
     assert_eq!(api.entities("integrations").len(), 1);
+}
+
+#[test]
+fn validation_errors_stop_a_deploy_before_any_request() {
+    let sb = Sandbox::new();
+    module(&sb);
+    // An invalid prompt_field type: the provider would reject it at plan.
+    let broken = MAIN_TF.replacen("type     = \"string\"", "type     = \"strng\"", 1);
+    assert_ne!(broken, MAIN_TF, "the fixture changed: update this test");
+    sb.write("mod/main.tf", broken);
+    let api = FakeApi::start(CANARY, 3);
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("validation errors, so nothing was deployed")
+            && run.stderr.contains("main.tf:")
+            && run.stderr.contains("strng"),
+        "{}",
+        run.stderr
+    );
+    assert!(api.log().is_empty(), "requests were made: {:?}", api.log().len());
 }
