@@ -159,7 +159,8 @@ fn check_module(m: &Module, sources: &SourceMap) -> anyhow::Result<()> {
 fn check_lint(m: &Module, sources: &mut SourceMap, dir: &Path) -> anyhow::Result<()> {
     let config = match Config::discover(dir) {
         Some(path) => Config::load(&path).map_err(|e| {
-            UserError::new(format!("{e}")).hint("fix the config file, or run `symflow validate` to see why")
+            UserError::new(format!("{e}"))
+                .hint("fix the config file, or run `symflow validate` to see why")
         })?,
         None => Config::default(),
     };

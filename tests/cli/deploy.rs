@@ -858,11 +858,16 @@ fn validation_errors_stop_a_deploy_before_any_request() {
     let run = deploy(&sb, &api, &["--yes"]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert!(
-        run.stderr.contains("validation errors, so nothing was deployed")
+        run.stderr
+            .contains("validation errors, so nothing was deployed")
             && run.stderr.contains("main.tf:")
             && run.stderr.contains("strng"),
         "{}",
         run.stderr
     );
-    assert!(api.log().is_empty(), "requests were made: {:?}", api.log().len());
+    assert!(
+        api.log().is_empty(),
+        "requests were made: {:?}",
+        api.log().len()
+    );
 }
