@@ -8,5 +8,21 @@ if ! command -v python3 >/dev/null 2>&1; then
   exit 2
 fi
 
-cargo test --locked --all-targets
-python3 scripts/sdk_fidelity.py  # symflow test's sym.sdk stand-in vs sym-sdk 0.61.0 from PyPI (network)
+log=$(mktemp -t symflow-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+status=0
+cargo test --locked --all-targets 2>&1 | tee "$log" || status=$?
+# symflow test's sym.sdk stand-in vs the real sym-sdk 0.61.0 from PyPI (network)
+fidelity=0
+python3 scripts/sdk_fidelity.py || fidelity=$?
+
+# One closing line for the whole suite: every cargo test binary's counts,
+# plus the fidelity check as one test.
+passed=$(awk '/^test result:/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^passed;/) s += $i} END {print s + 0}' "$log")
+failed=$(awk '/^test result:/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^failed;/) s += $i} END {print s + 0}' "$log")
+if [ "$fidelity" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo
+echo "symflow: $passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$fidelity" -eq 0 ]
