@@ -7,41 +7,10 @@ use std::path::Path;
 
 use symflow::cli::FlowType;
 use symflow::scaffold::existing::ExistingModule;
-use symflow::scaffold::inputs::{type_fields, Field, FLOW_TYPES};
+use symflow::scaffold::inputs::{Field, FLOW_TYPES};
 use symflow::scaffold::{self, Inputs, Mode, TemplateSet};
 
-use crate::support::Sandbox;
-
-/// Fixed inputs for every type-specific flag.
-fn type_args(flow_type: FlowType) -> Vec<String> {
-    let mut args = vec!["--type".to_owned(), flow_type.name().to_owned()];
-    for field in type_fields(flow_type) {
-        args.push(field.flag().to_owned());
-        args.push(fixed_value(*field).to_owned());
-    }
-    args
-}
-
-fn fixed_value(field: Field) -> &'static str {
-    match field {
-        Field::Org => "acme",
-        Field::Environment => "prod",
-        Field::SlackWorkspaceId => "T0123ABCD",
-        Field::FlowName => "access",
-        Field::OktaDomain => "acme.okta.com",
-        Field::OktaGroupId => "00g1abcd2EFGH3ijk4x7",
-        Field::IamGroup => "DBAdmins",
-        Field::SsoInstanceArn => "arn:aws:sso:::instance/ssoins-1234567890abcdef",
-        Field::SsoPermissionSetArn => {
-            "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef"
-        }
-        Field::LambdaArn => "arn:aws:lambda:eu-west-1:123456789012:function:sym-access",
-        Field::PagerdutyDomain => "acme.pagerduty.com",
-        Field::PagerdutySchedule => "P1AB2CD",
-        Field::AwsAccountId => "123456789012",
-        Field::AwsRoleArn => "arn:aws:iam::123456789012:role/SymRuntime",
-    }
-}
+use crate::support::{fixed_value, type_args, Sandbox};
 
 fn init_args(dir: &str, flow_type: FlowType) -> Vec<String> {
     let mut args: Vec<String> = [

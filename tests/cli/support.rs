@@ -101,3 +101,37 @@ impl Sandbox {
         t.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
     }
 }
+
+/// `init` flags with fixed, valid inputs for every type-specific field
+/// (shared by the init and validate tests).
+pub fn type_args(flow_type: symflow::cli::FlowType) -> Vec<String> {
+    let mut args = vec!["--type".to_owned(), flow_type.name().to_owned()];
+    for field in symflow::scaffold::inputs::type_fields(flow_type) {
+        args.push(field.flag().to_owned());
+        args.push(fixed_value(*field).to_owned());
+    }
+    args
+}
+
+/// A fixed, valid value for one of `init`'s inputs.
+pub fn fixed_value(field: symflow::scaffold::inputs::Field) -> &'static str {
+    use symflow::scaffold::inputs::Field;
+    match field {
+        Field::Org => "acme",
+        Field::Environment => "prod",
+        Field::SlackWorkspaceId => "T0123ABCD",
+        Field::FlowName => "access",
+        Field::OktaDomain => "acme.okta.com",
+        Field::OktaGroupId => "00g1abcd2EFGH3ijk4x7",
+        Field::IamGroup => "DBAdmins",
+        Field::SsoInstanceArn => "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+        Field::SsoPermissionSetArn => {
+            "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef"
+        }
+        Field::LambdaArn => "arn:aws:lambda:eu-west-1:123456789012:function:sym-access",
+        Field::PagerdutyDomain => "acme.pagerduty.com",
+        Field::PagerdutySchedule => "P1AB2CD",
+        Field::AwsAccountId => "123456789012",
+        Field::AwsRoleArn => "arn:aws:iam::123456789012:role/SymRuntime",
+    }
+}

@@ -430,38 +430,6 @@ fn the_pre_commit_hook_is_declared() {
     assert!(text.contains("pass_filenames: true"));
 }
 
-/// A fixed, valid value for each of `init`'s type-specific flags.
-fn init_value(field: symflow::scaffold::inputs::Field) -> &'static str {
-    use symflow::scaffold::inputs::Field;
-    match field {
-        Field::Org => "acme",
-        Field::Environment => "prod",
-        Field::SlackWorkspaceId => "T0123ABCD",
-        Field::FlowName => "access",
-        Field::OktaDomain => "acme.okta.com",
-        Field::OktaGroupId => "00g1abcd2EFGH3ijk4x7",
-        Field::IamGroup => "DBAdmins",
-        Field::SsoInstanceArn => "arn:aws:sso:::instance/ssoins-1234567890abcdef",
-        Field::SsoPermissionSetArn => {
-            "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef"
-        }
-        Field::LambdaArn => "arn:aws:lambda:eu-west-1:123456789012:function:sym-access",
-        Field::PagerdutyDomain => "acme.pagerduty.com",
-        Field::PagerdutySchedule => "P1AB2CD",
-        Field::AwsAccountId => "123456789012",
-        Field::AwsRoleArn => "arn:aws:iam::123456789012:role/SymRuntime",
-    }
-}
-
-fn init_type_args(flow_type: symflow::cli::FlowType) -> Vec<String> {
-    let mut args = vec!["--type".to_owned(), flow_type.name().to_owned()];
-    for field in symflow::scaffold::inputs::type_fields(flow_type) {
-        args.push(field.flag().to_owned());
-        args.push(init_value(*field).to_owned());
-    }
-    args
-}
-
 #[test]
 fn every_init_output_validates_with_zero_findings() {
     for flow_type in symflow::scaffold::inputs::FLOW_TYPES {
@@ -480,7 +448,7 @@ fn every_init_output_validates_with_zero_findings() {
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-        args.extend(init_type_args(flow_type));
+        args.extend(crate::support::type_args(flow_type));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let r = sb.run(&refs);
         assert_eq!(r.code, 0, "init {}: {}", flow_type.name(), r.stderr);
@@ -494,7 +462,7 @@ fn every_init_output_validates_with_zero_findings() {
                 "--add-flow".into(),
                 name,
             ];
-            args.extend(init_type_args(second));
+            args.extend(crate::support::type_args(second));
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             let r = sb.run(&refs);
             assert_eq!(r.code, 0, "init --add-flow {}: {}", second.name(), r.stderr);
