@@ -66,9 +66,10 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         let t = Instant::now();
         diagnostics.extend(runner::run(&m, &sources, &python, &config));
         ctx.ui.debug(&format!(
-            "{}: load {load_ms:.1} ms, python analysis {python_ms:.1} ms, rules {:.1} ms",
+            "{}: load {load_ms:.1} ms, python analysis {python_ms:.1} ms, rules {:.1} ms{}",
             target.dir.display(),
-            t.elapsed().as_secs_f64() * 1000.0
+            t.elapsed().as_secs_f64() * 1000.0,
+            memory_note()
         ));
     }
     runner::sort_and_dedup(&mut diagnostics, &sources);
@@ -94,6 +95,19 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     Ok(u8::from(errors > 0 || (args.deny_warnings && warnings > 0)))
+}
+
+/// `, peak memory N MiB` where the OS tells (Linux), for `-v`.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| format!(", peak memory {} MiB", kb / 1024))
+        .unwrap_or_default()
 }
 
 fn emitter(format: ValidateFormat, ctx: &Context<'_>) -> Box<dyn Emitter> {
