@@ -11,6 +11,7 @@ pub mod diag;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzz_targets;
+pub mod hcl;
 pub mod lint;
 pub mod module;
 pub mod output;

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Structure};
-use hcl_edit::Span as _;
+use crate::hcl::expr::Expression;
+use crate::hcl::structure::{Block, Structure};
+use crate::hcl::Span as _;
 
 use super::decls::{span_of, Decls};
 use super::eval::{Env, Expansion, ImplHit, Memo};
@@ -599,14 +599,14 @@ fn provider_version_inner(env: &mut Env<'_, '_>, site: &ModuleSite) -> ProviderV
             };
             for (k, v) in o {
                 let key = match k {
-                    hcl_edit::expr::ObjectKey::Ident(i) => i.value().as_str().to_owned(),
-                    hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => {
+                    crate::hcl::expr::ObjectKey::Ident(i) => i.value().as_str().to_owned(),
+                    crate::hcl::expr::ObjectKey::Expression(Expression::String(s)) => {
                         s.value().clone()
                     }
-                    hcl_edit::expr::ObjectKey::Expression(Expression::Variable(s)) => {
+                    crate::hcl::expr::ObjectKey::Expression(Expression::Variable(s)) => {
                         s.value().as_str().to_owned()
                     }
-                    hcl_edit::expr::ObjectKey::Expression(_) => continue,
+                    crate::hcl::expr::ObjectKey::Expression(_) => continue,
                 };
                 if key != "version" {
                     continue;
@@ -629,7 +629,7 @@ fn provider_version_inner(env: &mut Env<'_, '_>, site: &ModuleSite) -> ProviderV
 }
 
 fn lock_version(sources: &SourceMap, id: FileId) -> Option<ProviderVersion> {
-    let body = hcl_edit::parser::parse_body(&sources.get(id).text).ok()?;
+    let body = crate::hcl::parser::parse_body(&sources.get(id).text).ok()?;
     for s in &body {
         let Structure::Block(b) = s else { continue };
         if b.ident.value().as_str() != "provider" {

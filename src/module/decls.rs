@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Attribute, Block, Structure};
-use hcl_edit::Span as _;
+use crate::hcl::expr::Expression;
+use crate::hcl::structure::{Attribute, Block, Structure};
+use crate::hcl::Span as _;
 
 use super::files::ParsedFile;
 use super::model::{Duplicate, Mode};

@@ -8,13 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use hcl_edit::expr::{
+use crate::hcl::expr::{
     BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
     UnaryOperator,
 };
-use hcl_edit::structure::{Block, Body as HclBody, Structure};
-use hcl_edit::template::{Directive, Element, Template};
-use hcl_edit::Span as _;
+use crate::hcl::structure::{Block, Body as HclBody, Structure};
+use crate::hcl::template::{Directive, Element, Template};
+use crate::hcl::Span as _;
 
 use super::decls::{span_of, Decls};
 use super::files::ReadCache;
@@ -617,7 +617,7 @@ impl<'a> Env<'a, '_> {
             Err(m) => return err(format!("cannot read {}: {m}", path.display()), Some(sp)),
         };
         let text = self.sources.get(id).text.clone();
-        let template = match hcl_edit::parser::parse_template(&text) {
+        let template = match crate::hcl::parser::parse_template(&text) {
             Ok(t) => t,
             Err(e) => {
                 let at = e.location().offset().min(text.len());

@@ -5,9 +5,9 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::{Body, Structure};
-use hcl_edit::template::Element;
+use crate::hcl::expr::{Expression, TraversalOperator};
+use crate::hcl::structure::{Body, Structure};
+use crate::hcl::template::Element;
 
 use super::model::{Problem, ProblemKind};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -392,7 +392,7 @@ fn work_on(path: &Path, root_dir: &Path, path_module: &str) -> Work {
     let mut prefetched = Vec::new();
     if let ReadOutcome::Text(text) = &outcome {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        match hcl_edit::parser::parse_body(text) {
+        match crate::hcl::parser::parse_body(text) {
             Ok(b) => {
                 let mut wanted = Vec::new();
                 prefetch_body(&b, path_module, &mut wanted);
@@ -548,12 +548,12 @@ mod tests {
 
     #[test]
     fn static_paths_substitute_path_module() {
-        let e = hcl_edit::parser::parse_expr(r#""${path.module}/impls/a.py""#).expect("parse");
+        let e = crate::hcl::parser::parse_expr(r#""${path.module}/impls/a.py""#).expect("parse");
         assert_eq!(
             static_path(&e, "modules/x"),
             Some("modules/x/impls/a.py".to_owned())
         );
-        let e = hcl_edit::parser::parse_expr(r#""${var.dir}/a.py""#).expect("parse");
+        let e = crate::hcl::parser::parse_expr(r#""${var.dir}/a.py""#).expect("parse");
         assert_eq!(static_path(&e, "."), None);
     }
 }

@@ -2,10 +2,10 @@
 //! `data.t.n` and `t.n` written in an expression, with its span, whether or
 //! not evaluation reaches it.
 
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::structure::{Body, Structure};
-use hcl_edit::template::{Directive, Element, Template};
-use hcl_edit::Span as _;
+use crate::hcl::expr::{Expression, ObjectKey, TraversalOperator};
+use crate::hcl::structure::{Body, Structure};
+use crate::hcl::template::{Directive, Element, Template};
+use crate::hcl::Span as _;
 
 use super::decls::span_of;
 use super::model::{InstanceKey, RefTarget, Reference};
@@ -187,7 +187,7 @@ impl Collector {
     fn traversal(
         &mut self,
         root: &str,
-        t: &hcl_edit::expr::Traversal,
+        t: &crate::hcl::expr::Traversal,
         span: Option<std::ops::Range<usize>>,
     ) {
         if RESERVED.contains(&root) || self.bound.iter().any(|b| b == root) {

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hcl_edit::expr::{Expression, ObjectKey};
-use hcl_edit::structure::Structure;
-use hcl_edit::template::Element;
-use hcl_edit::Span as _;
+use crate::hcl::expr::{Expression, ObjectKey};
+use crate::hcl::structure::Structure;
+use crate::hcl::template::Element;
+use crate::hcl::Span as _;
 
 use super::decls::span_of;
 use super::eval::{err, to_bool, to_number};
@@ -56,7 +56,7 @@ pub(crate) fn literal_value(e: &Expression, file: Option<FileId>, depth: usize) 
         Expression::Parenthesis(p) => literal_value(p.inner(), file, depth + 1),
         Expression::UnaryOp(u) => {
             match (u.operator.value(), literal_value(&u.expr, file, depth + 1)) {
-                (hcl_edit::expr::UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
+                (crate::hcl::expr::UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
                 _ => err("variable values must be literals", sp),
             }
         }
@@ -99,7 +99,7 @@ fn raw_value(raw: &str, type_text: Option<&str>) -> Value {
     match t {
         None | Some("string" | "any") => Value::String(raw.to_owned()),
         Some("number" | "bool") => apply_type(Value::String(raw.to_owned()), t),
-        Some(_) => match hcl_edit::parser::parse_expr(raw) {
+        Some(_) => match crate::hcl::parser::parse_expr(raw) {
             Ok(e) => literal_value(&e, None, 0),
             Err(_) => Value::String(raw.to_owned()),
         },
@@ -238,7 +238,7 @@ fn read_tfvars(
             }
         };
     }
-    match hcl_edit::parser::parse_body(text) {
+    match crate::hcl::parser::parse_body(text) {
         Ok(body) => body
             .iter()
             .filter_map(|s| match s {
