@@ -43,7 +43,8 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// One file's text plus a line index.
+/// One file's text plus a line index (built on first use: most files of a
+/// run never need one).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user should see it (relative to where they pointed us).
@@ -52,7 +53,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Text with a leading BOM removed. CRLF is kept: spans index this text.
     pub text: String,
-    line_starts: Vec<usize>,
+    line_index: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -62,30 +63,37 @@ impl SourceFile {
             Some(rest) => rest.to_owned(),
             None => text,
         };
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         SourceFile {
             display,
             path,
             text,
-            line_starts,
+            line_index: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_index.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
     }
 
     /// Line and column (1-based) of a byte offset; offsets past the end clamp.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -100,12 +108,12 @@ impl SourceFile {
     /// The text of a 1-based line, without its line terminator.
     #[must_use]
     pub fn line_text(&self, line: usize) -> &str {
-        if line == 0 || line > self.line_starts.len() {
+        if line == 0 || line > self.line_starts().len() {
             return "";
         }
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .copied()
             .unwrap_or(self.text.len());
@@ -115,7 +123,7 @@ impl SourceFile {
     /// Byte offset where a 1-based line starts.
     #[must_use]
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len())
@@ -133,7 +141,7 @@ impl SourceFile {
 
     #[must_use]
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

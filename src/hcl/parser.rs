@@ -481,7 +481,7 @@ impl<'t> Parser<'t> {
                 Some(b'{') => break,
                 _ => match self.ident_str() {
                     Some((s, sp)) => {
-                        labels.push(BlockLabel::Ident(Decorated::new(Ident::new(s), sp)))
+                        labels.push(BlockLabel::Ident(Decorated::new(Ident::new(s), sp)));
                     }
                     None => return Err(self.unexpected("a block label or `{`")),
                 },
@@ -1168,8 +1168,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let mut out = String::new();
         let mut run = self.pos;
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             match c {
                 b'$' | b'%' if self.peek_at(1) == Some(b'{') => break,
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
@@ -1234,13 +1233,15 @@ impl<'t> Parser<'t> {
                         self.pos += n;
                         ch
                     }
-                    None => return Err(self.err_at(
-                        at,
-                        format!(
+                    None => {
+                        return Err(self.err_at(
+                            at,
+                            format!(
                             "invalid escape: `\\{}` needs {n} hex digits of a Unicode character",
                             c as char
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             _ => {
@@ -1473,12 +1474,12 @@ impl<'t> Parser<'t> {
         while matches!(self.peek(), Some(b' ' | b'\t')) {
             self.pos += 1;
         }
-        if !(self.starts_with(d)
+        let closed = self.starts_with(d)
             && !self
                 .b
                 .get(self.pos + d.len())
-                .is_some_and(|&c| is_ascii_id_continue(c) || !c.is_ascii()))
-        {
+                .is_some_and(|&c| is_ascii_id_continue(c) || !c.is_ascii());
+        if !closed {
             return Err(self.err_at(
                 start,
                 format!("heredoc is not closed: no line holding only `{delim}`"),

@@ -1,4 +1,5 @@
 //! The parser against hcl-edit's: same inputs, same trees, same spans.
+#![allow(clippy::many_single_char_names)] // paired trees: a/b, x/y, p/q
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -12,6 +13,7 @@ use super::Span as _;
 
 type R = Result<(), String>;
 
+#[allow(clippy::needless_pass_by_value)] // called with the `span()` results
 fn same_span(what: &str, a: Option<Range<usize>>, b: Option<Range<usize>>) -> R {
     if a == b {
         Ok(())

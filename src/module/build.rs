@@ -192,7 +192,7 @@ pub(crate) fn load_module(
             span: span_of(d.file, d.block.span()),
             type_span,
             name_span,
-            body,
+            body: body.into(),
             repetition,
             references: refs.iter().map(|r| r.reference.clone()).collect(),
         });
@@ -229,7 +229,7 @@ pub(crate) fn load_module(
                 let body = env.in_file(d.file, |env| {
                     env.with_bindings(bindings, |env| env.eval_body(&d.block.body, true, ""))
                 });
-                (body, std::mem::take(&mut env.impl_hits))
+                (body.into(), std::mem::take(&mut env.impl_hits))
             };
             for hit in hits {
                 if let Some(r) = classify(&mut env, d.rtype, &address, hit) {

@@ -156,8 +156,9 @@ pub struct ResourceBlock {
     pub type_span: Span,
     pub name_span: Span,
     /// Attributes evaluated once, with `count.index` / `each.*` unknown when
-    /// the block repeats (see `entities` for per-instance values).
-    pub body: Body,
+    /// the block repeats (see `entities` for per-instance values). Shared
+    /// with the entity of a block that does not repeat.
+    pub body: std::sync::Arc<Body>,
     /// `count` or `for_each` as written, if any.
     pub repetition: Option<Attribute>,
     /// Every reference made inside the block (meta-arguments included).
@@ -184,7 +185,7 @@ pub struct Entity {
     pub span: Span,
     pub name_span: Span,
     /// Attributes evaluated for this instance.
-    pub body: Body,
+    pub body: std::sync::Arc<Body>,
     /// The other entities this one references (instance addresses), with
     /// the span of each reference; used to order deploys.
     pub depends_on: Vec<Dependency>,

@@ -339,7 +339,8 @@ impl Fixture {
             body: Body {
                 attributes,
                 blocks: vec![params],
-            },
+            }
+            .into(),
             depends_on: Vec::new(),
         };
         let imp = ImplementationRef {
