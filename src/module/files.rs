@@ -159,6 +159,8 @@ pub(crate) struct ReadCache {
     /// Module directories already read (shared by every instance of a
     /// child module).
     pub dirs: HashMap<PathBuf, Arc<DirFiles>>,
+    /// Told about each file read ahead (see [`super::load_observed`]).
+    pub observer: Option<super::Observer>,
 }
 
 impl ReadCache {
@@ -271,7 +273,7 @@ fn load_dir_uncached(
         };
     }
     let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
-    let works = parse_parallel(&paths, root_dir, path_module);
+    let works = parse_parallel(&paths, root_dir, path_module, cache.observer.as_ref());
 
     let mut files = Vec::with_capacity(works.len());
     for w in works {
@@ -341,7 +343,12 @@ fn load_dir_uncached(
     DirFiles { files, problems }
 }
 
-fn parse_parallel(paths: &[PathBuf], root_dir: &Path, path_module: &str) -> Vec<Work> {
+fn parse_parallel(
+    paths: &[PathBuf],
+    root_dir: &Path,
+    path_module: &str,
+    observer: Option<&super::Observer>,
+) -> Vec<Work> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8)
@@ -349,7 +356,7 @@ fn parse_parallel(paths: &[PathBuf], root_dir: &Path, path_module: &str) -> Vec<
     if threads <= 1 {
         return paths
             .iter()
-            .map(|p| work_on(p, root_dir, path_module))
+            .map(|p| work_on(p, root_dir, path_module, observer))
             .collect();
     }
     let chunk = paths.len().div_ceil(threads);
@@ -362,7 +369,7 @@ fn parse_parallel(paths: &[PathBuf], root_dir: &Path, path_module: &str) -> Vec<
                     .stack_size(STACK_BYTES)
                     .spawn_scoped(s, move || {
                         part.iter()
-                            .map(|p| work_on(p, root_dir, path_module))
+                            .map(|p| work_on(p, root_dir, path_module, observer))
                             .collect::<Vec<_>>()
                     });
                 (part, h)
@@ -385,7 +392,12 @@ fn parse_parallel(paths: &[PathBuf], root_dir: &Path, path_module: &str) -> Vec<
     out
 }
 
-fn work_on(path: &Path, root_dir: &Path, path_module: &str) -> Work {
+fn work_on(
+    path: &Path,
+    root_dir: &Path,
+    path_module: &str,
+    observer: Option<&super::Observer>,
+) -> Work {
     let outcome = read_text(path);
     let mut body = None;
     let mut syntax = None;
@@ -402,6 +414,10 @@ fn work_on(path: &Path, root_dir: &Path, path_module: &str) -> Work {
                         continue;
                     }
                     let o = read_text(&p);
+                    if let (Some(f), ReadOutcome::Text(t)) = (observer, &o) {
+                        // As it will be registered (`SourceFile` drops a BOM).
+                        f(&p, t.strip_prefix('\u{feff}').unwrap_or(t));
+                    }
                     prefetched.push((p, o));
                 }
                 body = Some(b);

@@ -1,7 +1,7 @@
 //! The module model: load, parse, evaluate and cross-reference the `.tf`
 //! files of a directory. See [`model`] for what it produces.
 //!
-//! - `files`: listing, parallel reading and parsing (hcl-edit, spans).
+//! - `files`: listing, parallel reading and parsing (`crate::hcl`, spans).
 //! - `decls`: declarations indexed by name.
 //! - `eval` and `funcs`: the evaluator, with known-unknowns.
 //! - `refs`: syntactic references (for `undeclared` and dependencies).
@@ -39,10 +39,39 @@ use crate::source::SourceMap;
 /// `module.NAME.` addresses); each child's own model is in
 /// [`Module::children`].
 pub fn load(dir: &Path, sources: &mut SourceMap, options: &LoadOptions) -> Module {
+    load_inner(dir, sources, options, None)
+}
+
+/// Something to run on the text of each file read ahead for `file(...)`
+/// (implementation files, mostly) from the reading threads, while the rest
+/// of the module is still being loaded: validate starts analysing Python
+/// files there instead of waiting for the whole model.
+pub type Observer = std::sync::Arc<dyn Fn(&Path, &str) + Send + Sync>;
+
+/// [`load`], calling `observer` with each file read ahead (path as it will
+/// be registered in `sources`, text).
+pub fn load_observed(
+    dir: &Path,
+    sources: &mut SourceMap,
+    options: &LoadOptions,
+    observer: Observer,
+) -> Module {
+    load_inner(dir, sources, options, Some(observer))
+}
+
+fn load_inner(
+    dir: &Path,
+    sources: &mut SourceMap,
+    options: &LoadOptions,
+    observer: Option<Observer>,
+) -> Module {
     // Parsing and evaluation recurse (with depth caps); give them a stack
     // that does not depend on the caller's thread.
     let run = |sources: &mut SourceMap| {
-        let mut cache = files::ReadCache::default();
+        let mut cache = files::ReadCache {
+            observer: observer.clone(),
+            ..files::ReadCache::default()
+        };
         let site = build::ModuleSite {
             dir: dir.to_path_buf(),
             root_dir: dir.to_path_buf(),
