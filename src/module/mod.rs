@@ -63,13 +63,13 @@ fn load_inner(
     dir: &Path,
     sources: &mut SourceMap,
     options: &LoadOptions,
-    observer: Option<Observer>,
+    mut observer: Option<Observer>,
 ) -> Module {
     // Parsing and evaluation recurse (with depth caps); give them a stack
     // that does not depend on the caller's thread.
     let run = |sources: &mut SourceMap| {
         let mut cache = files::ReadCache {
-            observer: observer.clone(),
+            observer: observer.take(),
             ..files::ReadCache::default()
         };
         let site = build::ModuleSite {
