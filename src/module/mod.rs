@@ -67,7 +67,7 @@ fn load_inner(
 ) -> Module {
     // Parsing and evaluation recurse (with depth caps); give them a stack
     // that does not depend on the caller's thread.
-    let run = |sources: &mut SourceMap| {
+    let mut run = |sources: &mut SourceMap| {
         let mut cache = files::ReadCache {
             observer: observer.take(),
             ..files::ReadCache::default()
