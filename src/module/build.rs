@@ -1,7 +1,9 @@
 //! Building the [`Module`] model: declarations, variables, locals, blocks,
 //! entities, child modules, references and implementation files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::hcl::expr::Expression;
@@ -66,11 +68,11 @@ pub(crate) fn load_module(
         module_path: site.module_path.clone(),
         ancestors: site.ancestors.clone(),
         read_files: Vec::new(),
-        read_set: std::collections::HashSet::new(),
+        read_set: rustc_hash::FxHashSet::default(),
         var_values: Vec::new(),
         locals: decls.locals.iter().map(|_| Memo::Todo).collect(),
         expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
-        attr_memo: HashMap::new(),
+        attr_memo: HashMap::default(),
         children: decls.modules.iter().map(|_| Memo::Todo).collect(),
         scope: Vec::new(),
         file: FileId(0),
@@ -684,7 +686,7 @@ impl LocalClosure {
     fn new(decls: &Decls<'_>) -> Self {
         LocalClosure {
             memo: decls.locals.iter().map(|_| None).collect(),
-            visiting: HashSet::new(),
+            visiting: HashSet::default(),
         }
     }
 
@@ -724,7 +726,7 @@ fn dependencies(
 ) -> Vec<Dependency> {
     let decls = env.decls;
     let mut out: Vec<Dependency> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let add = |env: &mut Env<'_, '_>,
                r: &RawRef,
                span: Span,

@@ -1,7 +1,7 @@
 //! The declarations of one module, indexed by name: what references resolve
 //! against. Built from the parsed files; borrows their syntax trees.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::hcl::expr::Expression;
 use crate::hcl::structure::{Attribute, Block, Structure};

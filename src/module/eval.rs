@@ -5,7 +5,9 @@
 //! unsupported function, a type error) becomes a [`Value::Unknown`] that says
 //! why, and unknowns propagate through operators and functions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::hcl::expr::{
@@ -94,7 +96,7 @@ pub(crate) struct Env<'a, 's> {
     /// Canonical directories of the modules being loaded, to stop cycles.
     pub ancestors: Vec<PathBuf>,
     pub read_files: Vec<FileId>,
-    pub read_set: std::collections::HashSet<FileId>,
+    pub read_set: rustc_hash::FxHashSet<FileId>,
     pub var_values: Vec<Value>,
     pub locals: Vec<Memo<Value>>,
     pub expansions: Vec<Memo<Expansion>>,

@@ -1,6 +1,6 @@
 //! Reading and parsing the files of one module directory, in parallel.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
