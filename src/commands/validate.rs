@@ -45,7 +45,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let mut checked: BTreeSet<FileId> = BTreeSet::new();
     for target in &targets {
         let t = Instant::now();
-        let m = module::load(&target.dir, &mut sources, &options);
+        let (m, mut prepared) = load_with_python(&target.dir, &mut sources, &options);
         let load_ms = t.elapsed().as_secs_f64() * 1000.0;
         if let Some(py) = &target.only_if_uses {
             if !references(&m, py) {
@@ -59,7 +59,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
         }
         modules += 1;
         let t = Instant::now();
-        let python = analyze_implementations(&m, &mut sources);
+        let python = analyze_prepared(&m, &mut sources, &mut prepared);
         let python_ms = t.elapsed().as_secs_f64() * 1000.0;
         module_files(&m, &mut checked);
         checked.extend(python.keys().copied());
@@ -400,10 +400,89 @@ fn references(m: &Module, py: &Path) -> bool {
         || m.children.iter().any(|c| references(&c.module, py))
 }
 
+/// Analyses of files read ahead while loading, by registered path.
+type Prepared = std::collections::HashMap<PathBuf, python::PyAnalysis>;
+
+/// Load a module while other threads analyse the Python files the loader
+/// reads ahead (`file("${path.module}/impl.py")`): the analysis of
+/// implementations overlaps the evaluation of the module, which runs on one
+/// thread. The analyses are keyed by path, as the files are registered.
+fn load_with_python(
+    dir: &Path,
+    sources: &mut SourceMap,
+    options: &LoadOptions,
+) -> (Module, Prepared) {
+    use std::sync::{mpsc, Arc, Mutex};
+    type Job = (PathBuf, String);
+    let (tx, rx) = mpsc::channel::<Job>();
+    let tx = Arc::new(Mutex::new(Some(tx)));
+    let sender = Arc::clone(&tx);
+    let observer: module::Observer = Arc::new(move |path: &Path, text: &str| {
+        if path.extension().is_none_or(|e| e != "py") {
+            return;
+        }
+        if let Ok(guard) = sender.lock() {
+            if let Some(tx) = guard.as_ref() {
+                // A closed channel only means nobody wants it any more.
+                let _ = tx.send((path.to_path_buf(), text.to_owned()));
+            }
+        }
+    });
+    let rx = Mutex::new(rx);
+    let work = |rx: &Mutex<mpsc::Receiver<Job>>| {
+        let mut out = Prepared::new();
+        loop {
+            let next = match rx.lock() {
+                Ok(r) => r.recv(),
+                Err(_) => break,
+            };
+            let Ok((path, text)) = next else { break };
+            if !out.contains_key(&path) {
+                let analysis = python::analyze(&text);
+                out.insert(path, analysis);
+            }
+        }
+        out
+    };
+    std::thread::scope(|s| {
+        // Owned here so that the channel closes even if loading unwinds
+        // (the helper would otherwise wait for files forever).
+        let tx = tx;
+        let helper = std::thread::Builder::new()
+            .name("symflow-python".to_owned())
+            .spawn_scoped(s, || work(&rx));
+        let m = module::load_observed(dir, sources, options, observer);
+        if let Ok(mut g) = tx.lock() {
+            g.take();
+        }
+        drop(tx);
+        // No more files will come: help with what is left.
+        let mut prepared = work(&rx);
+        if let Ok(h) = helper {
+            match h.join() {
+                Ok(more) => prepared.extend(more),
+                // The panic hook has reported it; let `main` end the run.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        (m, prepared)
+    })
+}
+
 /// Analyse every implementation file of the module tree once.
 pub(crate) fn analyze_implementations(
     m: &Module,
     sources: &mut SourceMap,
+) -> BTreeMap<FileId, python::PyAnalysis> {
+    analyze_prepared(m, sources, &mut Prepared::new())
+}
+
+/// [`analyze_implementations`], taking the analyses already made of files
+/// read ahead.
+fn analyze_prepared(
+    m: &Module,
+    sources: &mut SourceMap,
+    prepared: &mut Prepared,
 ) -> BTreeMap<FileId, python::PyAnalysis> {
     let mut ids = BTreeSet::new();
     let mut stack = vec![m];
@@ -423,17 +502,28 @@ pub(crate) fn analyze_implementations(
         }
         stack.extend(m.children.iter().map(|c| &c.module));
     }
+    let mut out = BTreeMap::new();
+    let ids: Vec<FileId> = ids
+        .into_iter()
+        .filter(|id| match prepared.remove(&sources.get(*id).path) {
+            Some(a) => {
+                out.insert(*id, a);
+                false
+            }
+            None => true,
+        })
+        .collect();
     // Files are independent: analyse them on every core.
-    let ids: Vec<FileId> = ids.into_iter().collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(ids.len().div_ceil(16).max(1));
     let sources: &SourceMap = sources;
     if workers <= 1 {
-        return ids
-            .into_iter()
-            .map(|id| (id, python::analyze(&sources.get(id).text)))
-            .collect();
+        out.extend(
+            ids.into_iter()
+                .map(|id| (id, python::analyze(&sources.get(id).text))),
+        );
+        return out;
     }
     let chunk = ids.len().div_ceil(workers);
     std::thread::scope(|scope| {
@@ -447,7 +537,6 @@ pub(crate) fn analyze_implementations(
                 })
             })
             .collect();
-        let mut out = BTreeMap::new();
         for h in handles {
             match h.join() {
                 Ok(results) => out.extend(results),
