@@ -437,10 +437,7 @@ fn load_with_python(
                 Err(_) => break,
             };
             let Ok((path, text)) = next else { break };
-            if !out.contains_key(&path) {
-                let analysis = python::analyze(&text);
-                out.insert(path, analysis);
-            }
+            out.entry(path).or_insert_with(|| python::analyze(&text));
         }
         out
     };
