@@ -55,12 +55,27 @@ for _ in range(runs):
     walls.append(time.perf_counter() - t)
     rss.append(usage.ru_maxrss / 1024)
 print(f"{name:<44} median {statistics.median(walls)*1000:9.1f} ms   max RSS {max(rss):6.1f} MiB")
+with open(os.environ["MEDIANS"], "a") as f:
+    f.write(f"{name}\t{statistics.median(walls)*1000:.3f}\n")
+PY
+}
+
+# ratios N -> "peer / symflow validate" for the peers measured in this run
+ratios() {
+  python3 - "$MEDIANS" <<'PY'
+import sys
+rows = dict(l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if "\t" in l)
+ours = float(rows["symflow validate"])
+for name, ms in rows.items():
+    if name.endswith("(parse only)"):
+        print(f"  ratio {name} / symflow validate: {float(ms) / ours:6.1f}x")
 PY
 }
 
 echo "symflow $("$BIN" --version | cut -d' ' -f2), $RUNS runs each, corpora in $CORPUS"
 for n in $SIZES; do
   d="$CORPUS/$n"
+  MEDIANS=$(mktemp); export MEDIANS
   echo "## N=$n ($(find "$d" -name '*.tf' | wc -l) .tf, $(find "$d" -name '*.py' | wc -l) .py)"
   # exit 0 expected: the corpus is clean
   "$BIN" validate "$d" >/dev/null || { echo "symflow validate reported findings on $d" >&2; exit 1; }
@@ -76,4 +91,6 @@ for n in $SIZES; do
     measure "python-hcl2 4.3.5 (parse only)" "$PEERS/symflow-venv/bin/python" "$PEER_SCRIPTS/hcl2_parse.py" "$d"
   fi
   measure "python3 ast.parse of impls (parse only)" python3 "$PEER_SCRIPTS/py_ast_parse.py" "$d"
+  ratios
+  rm -f "$MEDIANS"
 done
