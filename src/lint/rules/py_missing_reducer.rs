@@ -97,7 +97,7 @@ impl Rule for PyMissingReducer {
             // decorator of our own): not certain.
             if REQUIRED_REDUCERS
                 .iter()
-                .any(|r| a.module_bindings.contains(*r))
+                .any(|r| a.module_bindings.contains(r))
             {
                 continue;
             }
