@@ -12,9 +12,11 @@ pub mod runner;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::module::Module;
+use crate::python::flows::{self, DeclaredFields, DeclaredVars, FileUse, ModuleIndex};
 use crate::python::PyAnalysis;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -111,6 +113,80 @@ pub struct LintContext<'a> {
     pub sources: &'a SourceMap,
     /// impl.py (and other Python) analyses, keyed by file.
     pub python: &'a BTreeMap<FileId, PyAnalysis>,
+    /// Facts several rules need, computed once on first use.
+    shared: Shared<'a>,
+}
+
+#[derive(Default)]
+struct Shared<'a> {
+    bodies: OnceLock<Vec<rules::walk::Checked<'a>>>,
+    files: OnceLock<Vec<PyFile<'a>>>,
+}
+
+/// How the module uses one analysed Python file, with what its flows
+/// declare (computed on first use).
+pub struct PyFile<'a> {
+    pub id: FileId,
+    pub analysis: &'a PyAnalysis,
+    pub usage: FileUse<'a>,
+    fields: OnceLock<DeclaredFields>,
+    vars: OnceLock<DeclaredVars>,
+}
+
+impl PyFile<'_> {
+    /// The prompt fields of the file's flows ([`flows::declared_fields`]).
+    pub fn fields(&self) -> &DeclaredFields {
+        self.fields
+            .get_or_init(|| flows::declared_fields(&self.usage.flows))
+    }
+
+    /// The `vars` keys of the file's flows ([`flows::declared_vars`]).
+    pub fn vars(&self) -> &DeclaredVars {
+        self.vars
+            .get_or_init(|| flows::declared_vars(&self.usage.flows))
+    }
+}
+
+impl<'a> LintContext<'a> {
+    #[must_use]
+    pub fn new(
+        module: &'a Module,
+        sources: &'a SourceMap,
+        python: &'a BTreeMap<FileId, PyAnalysis>,
+    ) -> Self {
+        LintContext {
+            module,
+            sources,
+            python,
+            shared: Shared::default(),
+        }
+    }
+
+    /// Every schema-described body of the module ([`rules::walk::bodies`]),
+    /// walked once for all rules.
+    pub fn bodies(&self) -> &[rules::walk::Checked<'a>] {
+        self.shared
+            .bodies
+            .get_or_init(|| rules::walk::bodies(self.module).collect())
+    }
+
+    /// Every analysed Python file in file order, with how this module
+    /// uses it.
+    pub fn python_files(&self) -> &[PyFile<'a>] {
+        self.shared.files.get_or_init(|| {
+            let index = ModuleIndex::new(self.module);
+            self.python
+                .iter()
+                .map(|(&id, analysis)| PyFile {
+                    id,
+                    analysis,
+                    usage: index.file_use(id),
+                    fields: OnceLock::new(),
+                    vars: OnceLock::new(),
+                })
+                .collect()
+        })
+    }
 }
 
 /// Turn a file's `//!` lines into plain text (used by the registry with

@@ -25,11 +25,7 @@ pub fn run(
 
     let mut out = Vec::new();
     for m in &modules {
-        let ctx = LintContext {
-            module: m,
-            sources,
-            python,
-        };
+        let ctx = LintContext::new(m, sources, python);
         for rule in registry::RULES {
             let info = rule.info();
             if config.level(info.code, info.default_severity) == Level::Off {

@@ -8,7 +8,10 @@
 //! collection, a name from a variable without value, v1-style `params`
 //! maps), the corresponding set is marked incomplete and rules stay quiet.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use crate::module::{
     Entity, ImplementationRef, ImplementationRole, ImplementationSource, Mode, Module, NestedBlock,
@@ -92,9 +95,9 @@ pub fn ref_file(r: &ImplementationRef) -> Option<FileId> {
 #[derive(Debug, Default)]
 pub struct ModuleIndex<'m> {
     /// File -> (reference, owner address with the child-module prefix).
-    refs: HashMap<FileId, Vec<(&'m ImplementationRef, String)>>,
+    refs: FxHashMap<FileId, Vec<(&'m ImplementationRef, Cow<'m, str>)>>,
     /// `sym_flow` block or instance address -> instances.
-    flows: HashMap<&'m str, Vec<&'m Entity>>,
+    flows: FxHashMap<&'m str, Vec<&'m Entity>>,
 }
 
 impl<'m> ModuleIndex<'m> {
@@ -114,10 +117,10 @@ impl<'m> ModuleIndex<'m> {
         }
         for r in &module.implementations {
             if let Some(file) = ref_file(r) {
-                let owner = if r.owner.starts_with("module.") {
-                    r.owner.clone()
+                let owner = if prefix.is_empty() || r.owner.starts_with("module.") {
+                    Cow::Borrowed(r.owner.as_str())
                 } else {
-                    format!("{prefix}{}", r.owner)
+                    Cow::Owned(format!("{prefix}{}", r.owner))
                 };
                 self.refs.entry(file).or_default().push((r, owner));
             }
@@ -144,18 +147,19 @@ impl<'m> ModuleIndex<'m> {
         let mut out = FileUse::default();
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for (r, owner) in self.refs.get(&file).map_or(&[][..], Vec::as_slice) {
+            let owner: &str = owner;
             // A loader may list a child's references in the parent too.
-            if seen.contains(&(owner.as_str(), r.span)) {
+            if seen.contains(&(owner, r.span)) {
                 continue;
             }
-            seen.push((owner.as_str(), r.span));
+            seen.push((owner, r.span));
             out.refs.push(*r);
             if r.role != ImplementationRole::Flow {
                 continue;
             }
             match self
                 .flows
-                .get(owner.as_str())
+                .get(owner)
                 .or_else(|| self.flows.get(r.owner.as_str()))
             {
                 Some(found) => out.flows.extend(found.iter().copied()),

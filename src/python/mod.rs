@@ -86,9 +86,70 @@ pub struct PyAnalysis {
     pub template_kwargs_dynamic: bool,
     /// Names bound at module level (functions, classes, imports,
     /// assignments, `global` declarations).
-    pub module_bindings: BTreeSet<String>,
+    pub module_bindings: NameSet,
     /// The walk stopped at [`MAX_DEPTH`] somewhere: facts may be missing.
     pub truncated: bool,
+}
+
+/// A sorted set of names in one buffer (two allocations for the whole
+/// set, where a `BTreeSet<String>` makes one per name plus its nodes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameSet {
+    text: String,
+    /// End offset of each name in `text`, in sorted name order.
+    ends: Vec<u32>,
+}
+
+impl NameSet {
+    /// The set of `names` (any order, duplicates allowed).
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut sorted: Vec<&str> = names.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut set = NameSet {
+            text: String::with_capacity(sorted.iter().map(|n| n.len()).sum()),
+            ends: Vec::with_capacity(sorted.len()),
+        };
+        for n in sorted {
+            set.text.push_str(n);
+            set.ends.push(set.text.len() as u32);
+        }
+        set
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    #[must_use]
+    pub fn contains(&self, name: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+
+    /// The names in sorted order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
 }
 
 /// A syntax error with its byte range.

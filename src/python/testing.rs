@@ -125,11 +125,7 @@ impl Fixture {
     /// Build the module and run one rule; the findings rendered as text.
     pub fn run(&self, rule: &dyn Rule) -> String {
         let (sources, module, python) = self.build();
-        let ctx = LintContext {
-            module: &module,
-            sources: &sources,
-            python: &python,
-        };
+        let ctx = LintContext::new(&module, &sources, &python);
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
         for d in &out {

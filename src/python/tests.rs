@@ -562,11 +562,7 @@ mod no_false_alarms {
                     .or_insert_with(|| analyze(&sources.get(id).text));
             }
         }
-        let ctx = LintContext {
-            module: &module,
-            sources: &sources,
-            python: &python,
-        };
+        let ctx = LintContext::new(&module, &sources, &python);
         let mut out = Vec::new();
         for rule in RULES.iter().filter(|r| r.info().code.starts_with("SF3")) {
             rule.check(&ctx, &mut out);

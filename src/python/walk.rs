@@ -20,47 +20,24 @@
 //! errors and a truncated walk switch the report off for the whole file,
 //! and uses guarded by `except NameError` (or a bare `except:`) are skipped.
 
-use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::hash_map::Entry;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
     self as ast, ExceptHandler, Expr, ExprContext, ModModule, Pattern, Stmt, TypeParam,
 };
 use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
 use super::sdk::{self, HandlerDecorator, TEMPLATE_ACTIONS};
 use super::{
-    builtins, to_range, Decorator, Function, Import, KeyRead, NameUse, PyAnalysis, MAX_DEPTH,
+    builtins, to_range, Decorator, Function, Import, KeyRead, NameSet, NameUse, PyAnalysis,
+    MAX_DEPTH,
 };
 
-/// A small multiplicative hasher for the short identifier keys of our
-/// scope tables (SipHash's DoS resistance buys nothing here and costs a
-/// noticeable share of the walk).
-#[derive(Default)]
-struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<NameHasher>>;
-type HashSet<K> = StdHashSet<K, BuildHasherDefault<NameHasher>>;
+/// An identifier of the file, interned: scopes hold a few of them each and
+/// compare numbers, so each name occurrence is hashed once.
+type Sym = u32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScopeKind {
@@ -79,45 +56,110 @@ enum KeyKind {
     Vars,
 }
 
+/// One scope's names. Scopes bind a handful of names (the module a few
+/// dozen): small vectors of interned names beat hash tables here.
 #[derive(Debug)]
-struct Scope<'a> {
+struct Scope {
     kind: ScopeKind,
     parent: Option<usize>,
     /// Name -> number of binding sites in this scope.
-    bindings: HashMap<&'a str, u32>,
-    globals: HashSet<&'a str>,
+    bindings: Vec<(Sym, u32)>,
+    globals: Vec<Sym>,
     /// Name -> (kind, number of `name = event.payload.fields`-like binds);
     /// `None` kind when two kinds were mixed.
-    aliases: HashMap<&'a str, (Option<KeyKind>, u32)>,
+    aliases: Vec<(Sym, Option<KeyKind>, u32)>,
 }
 
-impl Scope<'_> {
+impl Scope {
     fn new(kind: ScopeKind, parent: Option<usize>) -> Self {
         Scope {
             kind,
             parent,
-            bindings: HashMap::default(),
-            globals: HashSet::default(),
-            aliases: HashMap::default(),
+            bindings: Vec::new(),
+            globals: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
-    fn binds(&self, name: &str) -> bool {
-        self.bindings.contains_key(name)
+    fn count(&self, name: Sym) -> u32 {
+        self.bindings
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| *c)
+    }
+
+    fn binds(&self, name: Sym) -> bool {
+        self.bindings.iter().any(|(n, _)| *n == name)
+    }
+
+    fn is_global(&self, name: Sym) -> bool {
+        self.globals.contains(&name)
     }
 }
 
-struct PendingUse<'a> {
-    name: &'a str,
+struct PendingUse {
+    name: Sym,
     range: TextRange,
     scope: usize,
 }
 
 struct PendingAliasRead<'a> {
-    name: &'a str,
+    name: Sym,
     scope: usize,
-    key: String,
+    key: &'a str,
     range: TextRange,
+}
+
+/// What a module-level import binds a name to, without building the
+/// dotted string: `a` / `a.b` (`import`), `a.b` + `c` (`from a.b import c`),
+/// or a relative import (bound, but not resolvable).
+#[derive(Debug, Clone, Copy)]
+enum ImportPath<'a> {
+    Module(&'a str),
+    Member(&'a str, &'a str),
+    Relative,
+}
+
+impl<'a> ImportPath<'a> {
+    /// The dotted path, as bytes (`Relative` is empty).
+    fn bytes(self) -> impl Iterator<Item = u8> + 'a {
+        let (a, dot, b): (&'a str, &'static str, &'a str) = match self {
+            ImportPath::Module(m) => (m, "", ""),
+            ImportPath::Member(m, n) => (m, ".", n),
+            ImportPath::Relative => ("", "", ""),
+        };
+        a.bytes().chain(dot.bytes()).chain(b.bytes())
+    }
+
+    fn is_empty(self) -> bool {
+        match self {
+            ImportPath::Module(m) => m.is_empty(),
+            ImportPath::Member(..) => false,
+            ImportPath::Relative => true,
+        }
+    }
+
+    fn same(self, other: ImportPath<'_>) -> bool {
+        self.bytes().eq(other.bytes())
+    }
+
+    fn to_string_with(self, rest: Option<&str>) -> String {
+        let mut out = String::new();
+        match self {
+            ImportPath::Module(m) => out.push_str(m),
+            ImportPath::Member(m, n) => {
+                out.push_str(m);
+                out.push('.');
+                out.push_str(n);
+            }
+            ImportPath::Relative => {}
+        }
+        if let Some(r) = rest {
+            out.push('.');
+            out.push_str(r);
+        }
+        out
+    }
 }
 
 struct PendingFunction<'a> {
@@ -125,7 +167,10 @@ struct PendingFunction<'a> {
 }
 
 struct Walker<'a> {
-    scopes: Vec<Scope<'a>>,
+    /// Interned names: text -> id, and id -> text.
+    interner: FxHashMap<&'a str, Sym>,
+    names: Vec<&'a str>,
+    scopes: Vec<Scope>,
     cur: usize,
     depth: u32,
     truncated: bool,
@@ -135,19 +180,23 @@ struct Walker<'a> {
     /// `globals()`, `exec`, `sys.modules`, `import builtins`...: names may
     /// appear that no statement binds.
     dynamic_names: bool,
-    uses: Vec<PendingUse<'a>>,
+    uses: Vec<PendingUse>,
     alias_reads: Vec<PendingAliasRead<'a>>,
     functions: Vec<PendingFunction<'a>>,
-    /// Module-level import bindings: local name -> import paths.
-    module_imports: HashMap<&'a str, Vec<String>>,
+    /// Module-level import bindings: local name and import path, in order.
+    module_imports: Vec<(Sym, ImportPath<'a>)>,
     out: PyAnalysis,
 }
 
 /// Walk a parsed module. `has_syntax_errors` switches the undefined-name
 /// report off (the tree is a recovery and the file does not run anyway).
 pub(super) fn walk_module(text: &str, module: &ModModule, has_syntax_errors: bool) -> PyAnalysis {
-    let _ = text;
+    let mut interner = FxHashMap::default();
+    // About one distinct name per 40 bytes of a typical impl.py.
+    interner.reserve(text.len() / 40 + 16);
     let mut w = Walker {
+        interner,
+        names: Vec::with_capacity(text.len() / 40 + 16),
         scopes: vec![Scope::new(ScopeKind::Module, None)],
         cur: 0,
         depth: 0,
@@ -156,10 +205,11 @@ pub(super) fn walk_module(text: &str, module: &ModModule, has_syntax_errors: boo
         name_error_guard: 0,
         future_annotations: false,
         dynamic_names: false,
-        uses: Vec::new(),
+        // About one name read per 24 bytes of a typical impl.py.
+        uses: Vec::with_capacity(text.len() / 24 + 16),
         alias_reads: Vec::new(),
         functions: Vec::new(),
-        module_imports: HashMap::default(),
+        module_imports: Vec::new(),
         out: PyAnalysis::default(),
     };
     w.visit_body(&module.body);
@@ -167,6 +217,25 @@ pub(super) fn walk_module(text: &str, module: &ModModule, has_syntax_errors: boo
 }
 
 impl<'a> Walker<'a> {
+    fn sym(&mut self, name: &'a str) -> Sym {
+        let next = self.names.len() as Sym;
+        match self.interner.entry(name) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                e.insert(next);
+                self.names.push(name);
+                next
+            }
+        }
+    }
+
+    /// A name bound at module level (by text, for dotted decorator names).
+    fn module_binds(&self, name: &str) -> bool {
+        self.interner
+            .get(name)
+            .is_some_and(|&s| self.scopes[0].binds(s))
+    }
+
     fn push(&mut self, kind: ScopeKind) -> usize {
         let id = self.scopes.len();
         self.scopes.push(Scope::new(kind, Some(self.cur)));
@@ -179,15 +248,25 @@ impl<'a> Walker<'a> {
     }
 
     fn bind_in(&mut self, scope: usize, name: &'a str) {
-        *self.scopes[scope].bindings.entry(name).or_insert(0) += 1;
+        let name = self.sym(name);
+        self.bind_sym(scope, name);
+    }
+
+    fn bind_sym(&mut self, scope: usize, name: Sym) {
+        let bindings = &mut self.scopes[scope].bindings;
+        match bindings.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => *count += 1,
+            None => bindings.push((name, 1)),
+        }
     }
 
     fn bind(&mut self, name: &'a str) {
+        let name = self.sym(name);
         let cur = self.cur;
-        if self.scopes[cur].globals.contains(name) {
-            self.bind_in(0, name);
+        if self.scopes[cur].is_global(name) {
+            self.bind_sym(0, name);
         } else {
-            self.bind_in(cur, name);
+            self.bind_sym(cur, name);
         }
     }
 
@@ -213,6 +292,7 @@ impl<'a> Walker<'a> {
         if self.name_error_guard > 0 {
             return;
         }
+        let name = self.sym(name);
         self.uses.push(PendingUse {
             name,
             range,
@@ -340,14 +420,15 @@ impl<'a> Walker<'a> {
                         self.dynamic_names = true;
                     }
                     let (local, path) = if let Some(a) = &alias.asname {
-                        (a.as_str(), module.to_owned())
+                        (a.as_str(), module)
                     } else {
                         let first = module.split('.').next().unwrap_or(module);
-                        (first, first.to_owned())
+                        (first, first)
                     };
                     self.bind(local);
                     if self.cur == 0 {
-                        self.module_imports.entry(local).or_default().push(path);
+                        let local = self.sym(local);
+                        self.module_imports.push((local, ImportPath::Module(path)));
                     }
                     self.out.imports.push(Import {
                         module: module.to_owned(),
@@ -384,17 +465,15 @@ impl<'a> Walker<'a> {
                     } else {
                         let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
                         self.bind(local);
-                        if self.cur == 0 && imp.level == 0 {
-                            self.module_imports
-                                .entry(local)
-                                .or_default()
-                                .push(format!("{module}.{name}"));
-                        } else if self.cur == 0 {
-                            // A relative import: bound, but not resolvable.
-                            self.module_imports
-                                .entry(local)
-                                .or_default()
-                                .push(String::new());
+                        if self.cur == 0 {
+                            let path = if imp.level == 0 {
+                                ImportPath::Member(module, name)
+                            } else {
+                                // A relative import: bound, but not resolvable.
+                                ImportPath::Relative
+                            };
+                            let local = self.sym(local);
+                            self.module_imports.push((local, path));
                         }
                     }
                     self.out.imports.push(Import {
@@ -418,14 +497,15 @@ impl<'a> Walker<'a> {
         let Expr::StringLiteral(lit) = key else {
             return;
         };
-        let key_text = lit.value.to_str().to_owned();
+        let key_text = lit.value.to_str();
         match classify(container) {
             Some(kind) => self.push_read(kind, key_text, lit.range),
             None => {
                 if let Expr::Name(n) = container {
                     if n.ctx == ExprContext::Load {
+                        let name = self.sym(n.id.as_str());
                         self.alias_reads.push(PendingAliasRead {
-                            name: n.id.as_str(),
+                            name,
                             scope: self.cur,
                             key: key_text,
                             range: lit.range,
@@ -436,9 +516,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn push_read(&mut self, kind: KeyKind, key: String, range: TextRange) {
+    fn push_read(&mut self, kind: KeyKind, key: &str, range: TextRange) {
         let read = KeyRead {
-            key,
+            key: key.to_owned(),
             range: to_range(range),
         };
         match kind {
@@ -487,11 +567,12 @@ impl<'a> Walker<'a> {
         self.out.field_reads.sort_by_key(|r| r.range.start);
         self.out.var_reads.sort_by_key(|r| r.range.start);
 
-        self.out.module_bindings = self.scopes[0]
-            .bindings
-            .keys()
-            .map(|k| (*k).to_owned())
-            .collect();
+        self.out.module_bindings = NameSet::new(
+            self.scopes[0]
+                .bindings
+                .iter()
+                .map(|&(n, _)| self.names[n as usize]),
+        );
         self.out.truncated = self.truncated;
 
         let certain = !has_syntax_errors
@@ -503,7 +584,7 @@ impl<'a> Walker<'a> {
             for u in &self.uses {
                 if !self.is_defined(u.name, u.scope) {
                     undefined.push(NameUse {
-                        name: u.name.to_owned(),
+                        name: self.names[u.name as usize].to_owned(),
                         range: to_range(u.range),
                     });
                 }
@@ -514,20 +595,21 @@ impl<'a> Walker<'a> {
         self.out
     }
 
-    fn is_defined(&self, name: &str, scope: usize) -> bool {
+    fn is_defined(&self, sym: Sym, scope: usize) -> bool {
+        let name = self.names[sym as usize];
         let mut s = Some(scope);
         let mut prev: Option<ScopeKind> = None;
         let mut in_function = false;
         while let Some(i) = s {
             let sc = &self.scopes[i];
-            if sc.globals.contains(name) {
-                return self.scopes[0].binds(name) || builtins::is_builtin(name);
+            if sc.is_global(sym) {
+                return self.scopes[0].binds(sym) || builtins::is_builtin(name);
             }
             let visible = match prev {
                 None => true,
                 Some(p) => sc.kind != ScopeKind::Class || p == ScopeKind::Annotation,
             };
-            if visible && sc.binds(name) {
+            if visible && sc.binds(sym) {
                 return true;
             }
             if matches!(sc.kind, ScopeKind::Function | ScopeKind::Lambda) {
@@ -542,12 +624,12 @@ impl<'a> Walker<'a> {
     }
 
     /// The scope a name used in `scope` resolves to, if bound anywhere.
-    fn binding_scope(&self, name: &str, scope: usize) -> Option<usize> {
+    fn binding_scope(&self, name: Sym, scope: usize) -> Option<usize> {
         let mut s = Some(scope);
         let mut prev: Option<ScopeKind> = None;
         while let Some(i) = s {
             let sc = &self.scopes[i];
-            if sc.globals.contains(name) {
+            if sc.is_global(name) {
                 return Some(0);
             }
             let visible = match prev {
@@ -565,12 +647,12 @@ impl<'a> Walker<'a> {
 
     /// `name` is an alias of `event.payload.fields` / `event.flow.vars` when
     /// every binding of it in its scope is such an assignment.
-    fn alias_kind(&self, name: &str, scope: usize) -> Option<KeyKind> {
+    fn alias_kind(&self, name: Sym, scope: usize) -> Option<KeyKind> {
         let s = self.binding_scope(name, scope)?;
         let sc = &self.scopes[s];
-        let total = sc.bindings.get(name).copied().unwrap_or(0);
-        match sc.aliases.get(name) {
-            Some((Some(kind), n)) if *n == total => Some(*kind),
+        let total = sc.count(name);
+        match sc.aliases.iter().find(|(n, _, _)| *n == name) {
+            Some((_, Some(kind), n)) if *n == total => Some(*kind),
             _ => None,
         }
     }
@@ -602,7 +684,7 @@ impl<'a> Walker<'a> {
         };
         let name = dotted_name(callee).unwrap_or_default();
         let mut resolved = self.resolve(&name);
-        let unbound = !name.is_empty() && !name.contains('.') && !self.scopes[0].binds(&name);
+        let unbound = !name.is_empty() && !name.contains('.') && !self.module_binds(&name);
         if resolved.is_none() && unbound && self.out.has_star_import {
             // `from sym.sdk.annotations import *` brings `hook` in.
             resolved = self
@@ -657,19 +739,24 @@ impl<'a> Walker<'a> {
             Some((b, r)) => (b, Some(r)),
             None => (dotted, None),
         };
-        let paths = self.module_imports.get(base)?;
-        let first = paths.first()?;
-        if first.is_empty() || paths.iter().any(|p| p != first) {
+        let base = *self.interner.get(base)?;
+        let mut paths = self
+            .module_imports
+            .iter()
+            .filter(|(local, _)| *local == base)
+            .map(|(_, p)| *p);
+        let first = paths.next()?;
+        let mut count = 1;
+        for p in paths {
+            if !p.same(first) {
+                return None;
+            }
+            count += 1;
+        }
+        if first.is_empty() || self.scopes[0].count(base) != count {
             return None;
         }
-        let binds = self.scopes[0].bindings.get(base).copied().unwrap_or(0);
-        if binds as usize != paths.len() {
-            return None;
-        }
-        Some(match rest {
-            Some(r) => format!("{first}.{r}"),
-            None => first.clone(),
-        })
+        Some(first.to_string_with(rest))
     }
 }
 
@@ -747,8 +834,11 @@ impl<'a> Visitor<'a> for Walker<'a> {
             Stmt::Global(g) => {
                 for name in &g.names {
                     let cur = self.cur;
-                    self.scopes[cur].globals.insert(name.as_str());
-                    self.bind_in(0, name.as_str());
+                    let name = self.sym(name.as_str());
+                    if !self.scopes[cur].is_global(name) {
+                        self.scopes[cur].globals.push(name);
+                    }
+                    self.bind_sym(0, name);
                 }
             }
             Stmt::Nonlocal(n) => {
@@ -803,20 +893,22 @@ impl<'a> Visitor<'a> for Walker<'a> {
                     (a.targets.as_slice(), classify(&a.value))
                 {
                     let cur = self.cur;
-                    let name = target.id.as_str();
-                    let scope = if self.scopes[cur].globals.contains(name) {
+                    let name = self.sym(target.id.as_str());
+                    let scope = if self.scopes[cur].is_global(name) {
                         0
                     } else {
                         cur
                     };
-                    let entry = self.scopes[scope]
-                        .aliases
-                        .entry(name)
-                        .or_insert((Some(kind), 0));
-                    if entry.0 != Some(kind) {
-                        entry.0 = None;
+                    let aliases = &mut self.scopes[scope].aliases;
+                    match aliases.iter_mut().find(|(n, _, _)| *n == name) {
+                        Some(entry) => {
+                            if entry.1 != Some(kind) {
+                                entry.1 = None;
+                            }
+                            entry.2 += 1;
+                        }
+                        None => aliases.push((name, Some(kind), 1)),
                     }
-                    entry.1 += 1;
                 }
             }
             _ => visitor::walk_stmt(self, stmt),

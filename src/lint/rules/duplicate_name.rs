@@ -18,7 +18,9 @@
 //! ## Use instead
 //! Give each flow its own name.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
@@ -45,8 +47,8 @@ impl Rule for DuplicateName {
         if !ctx.module.module_path.is_empty() {
             return;
         }
-        let mut seen: HashMap<(&str, &str, String), (&str, crate::source::Span)> =
-            HashMap::with_capacity(ctx.module.entities.len());
+        let mut seen: FxHashMap<(&str, &str, Cow<'_, str>), (&str, crate::source::Span)> =
+            FxHashMap::with_capacity_and_hasher(ctx.module.entities.len(), FxBuildHasher);
         for e in &ctx.module.entities {
             if e.mode != Mode::Managed {
                 continue;
@@ -71,7 +73,16 @@ impl Rule for DuplicateName {
             } else {
                 ""
             };
-            let key = (e.rtype.as_str(), ty, name.to_lowercase());
+            // Most names are lower case already: compare them as they are.
+            let folded = if name
+                .bytes()
+                .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+            {
+                Cow::Owned(name.to_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
+            let key = (e.rtype.as_str(), ty, folded);
             match seen.get(&key) {
                 None => {
                     seen.insert(key, (e.address.as_str(), name_attr.expr_span));

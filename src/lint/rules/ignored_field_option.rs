@@ -59,7 +59,7 @@ impl Rule for IgnoredFieldOption {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             if c.kind != "prompt_field" {
                 continue;
             }

@@ -55,7 +55,7 @@ impl Rule for InvalidEnumValue {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let major = ctx.module.provider_version.major;
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             for a in &c.body.attributes {
                 let Some(s) = c.schema.attr(&a.name) else {
                     continue;

@@ -38,15 +38,18 @@ pub struct InvalidExpression;
 
 fn visit(body: &Body, skip: &[Span], out: &mut Vec<Diagnostic>) {
     for a in &body.attributes {
-        // Only implementation attributes can be covered by another rule.
-        if matches!(a.name.as_str(), "implementation" | "on_change") {
+        let before = out.len();
+        report(&a.value, a.expr_span, out);
+        // Only implementation attributes can be covered by another rule
+        // (looked up only when there is something to drop: a module has
+        // as many implementation attributes as flows).
+        if out.len() > before && matches!(a.name.as_str(), "implementation" | "on_change") {
             let overlaps =
                 |s: &Span| s.file == a.span.file && s.start < a.span.end && a.span.start < s.end;
             if skip.iter().any(overlaps) {
-                continue;
+                out.truncate(before);
             }
         }
-        report(&a.value, a.expr_span, out);
     }
     for b in &body.blocks {
         visit(&b.body, skip, out);

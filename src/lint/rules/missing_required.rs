@@ -25,7 +25,6 @@
 //! }
 //! ```
 
-use super::walk;
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 
@@ -46,7 +45,7 @@ impl Rule for MissingRequired {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let major = ctx.module.provider_version.major;
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             for a in c.schema.attributes {
                 if !a.required || !a.since.available_in(major) || c.body.attr(a.name).is_some() {
                     continue;

@@ -31,7 +31,6 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::python::flows::ModuleIndex;
 use crate::python::sdk::GET_APPROVERS_REPLACEMENT;
 use crate::python::HandlerDecorator;
 use crate::source::Span;
@@ -54,9 +53,9 @@ impl Rule for PyDeprecatedGetApprovers {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
-            if !index.file_use(*file).is_flow() {
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
+            if !pf.usage.is_flow() {
                 continue;
             }
             for f in &a.functions {

@@ -37,7 +37,6 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::python::flows::ModuleIndex;
 use crate::python::sdk::REQUIRED_REDUCERS;
 use crate::python::HandlerDecorator;
 use crate::source::Span;
@@ -60,9 +59,9 @@ impl Rule for PyMissingReducer {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
-            let usage = index.file_use(*file);
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
+            let usage = &pf.usage;
             // A recovered tree may miss functions; a star import of another
             // module may bring the reducer in (the SDK's cannot).
             let foreign_star = a
@@ -98,7 +97,7 @@ impl Rule for PyMissingReducer {
             // decorator of our own): not certain.
             if REQUIRED_REDUCERS
                 .iter()
-                .any(|r| a.module_bindings.contains(*r))
+                .any(|r| a.module_bindings.contains(r))
             {
                 continue;
             }

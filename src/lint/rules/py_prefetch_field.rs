@@ -40,7 +40,6 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::python::flows::{declared_fields, ModuleIndex};
 use crate::python::{suggest, HandlerDecorator};
 use crate::source::Span;
 
@@ -62,13 +61,19 @@ impl Rule for PyPrefetchField {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
-            let usage = index.file_use(*file);
-            if !usage.is_flow() || usage.missing_owner {
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
+            let usage = &pf.usage;
+            if !usage.is_flow()
+                || usage.missing_owner
+                || !a
+                    .functions
+                    .iter()
+                    .any(|f| f.has(HandlerDecorator::Prefetch))
+            {
                 continue;
             }
-            let fields = declared_fields(&usage.flows);
+            let fields = pf.fields();
             for f in &a.functions {
                 for d in f
                     .decorators

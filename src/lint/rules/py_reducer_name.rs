@@ -30,7 +30,6 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 use crate::module::ImplementationRole;
-use crate::python::flows::ModuleIndex;
 use crate::python::sdk::{FLOWS_FILTER_REDUCERS, FLOW_REDUCERS};
 use crate::python::HandlerDecorator;
 use crate::source::Span;
@@ -53,9 +52,9 @@ impl Rule for PyReducerName {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
-            let usage = index.file_use(*file);
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
+            let usage = &pf.usage;
             let flow = usage.is_flow();
             let filter = usage.has_role(ImplementationRole::FlowsFilter);
             if !flow && !filter {

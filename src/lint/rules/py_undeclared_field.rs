@@ -38,7 +38,6 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::python::flows::{declared_fields, ModuleIndex};
 use crate::python::sdk::STRATEGY_IMPLICIT_FIELDS;
 use crate::python::suggest;
 use crate::source::Span;
@@ -61,16 +60,16 @@ impl Rule for PyUndeclaredField {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
             if a.field_reads.is_empty() || a.template_kwargs_dynamic {
                 continue;
             }
-            let usage = index.file_use(*file);
+            let usage = &pf.usage;
             if !usage.is_flow() || usage.missing_owner {
                 continue;
             }
-            let fields = declared_fields(&usage.flows);
+            let fields = pf.fields();
             if !fields.complete {
                 continue;
             }

@@ -29,7 +29,6 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::python::flows::{declared_vars, ModuleIndex};
 use crate::python::suggest;
 use crate::source::Span;
 
@@ -51,16 +50,16 @@ impl Rule for PyUndeclaredVar {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
             if a.var_reads.is_empty() {
                 continue;
             }
-            let usage = index.file_use(*file);
+            let usage = &pf.usage;
             if !usage.is_flow() || usage.missing_owner {
                 continue;
             }
-            let vars = declared_vars(&usage.flows);
+            let vars = pf.vars();
             if !vars.complete {
                 continue;
             }

@@ -89,7 +89,7 @@ impl Rule for PyUndefinedName {
                 let help = if let Some(home) = sdk_home(&u.name) {
                     Some(format!("import it: `from {home} import {}`", u.name))
                 } else {
-                    suggest(&u.name, a.module_bindings.iter().map(String::as_str))
+                    suggest(&u.name, a.module_bindings.iter())
                         .map(|s| format!("did you mean `{s}`?"))
                 };
                 let mut d = INFO.diag(

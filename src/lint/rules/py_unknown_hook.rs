@@ -27,7 +27,6 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::python::flows::ModuleIndex;
 use crate::python::sdk::{LEGACY_HOOKS, TEMPLATE_STEPS};
 use crate::python::{suggest, HandlerDecorator};
 use crate::source::Span;
@@ -67,10 +66,10 @@ impl Rule for PyUnknownHook {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
         let names = hook_names();
-        for (file, a) in ctx.python {
-            if !index.file_use(*file).is_flow() {
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
+            if !pf.usage.is_flow() {
                 continue;
             }
             for f in &a.functions {

@@ -27,7 +27,6 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 use crate::module::ImplementationRole;
-use crate::python::flows::ModuleIndex;
 use crate::python::sdk::{FLOWS_FILTER_REDUCERS, FLOW_REDUCERS};
 use crate::python::{suggest, HandlerDecorator};
 use crate::source::Span;
@@ -50,9 +49,9 @@ impl Rule for PyUnknownReducer {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let index = ModuleIndex::new(ctx.module);
-        for (file, a) in ctx.python {
-            let usage = index.file_use(*file);
+        for pf in ctx.python_files() {
+            let (file, a) = (&pf.id, pf.analysis);
+            let usage = &pf.usage;
             if !usage.is_flow() {
                 continue;
             }

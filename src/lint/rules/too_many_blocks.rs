@@ -20,7 +20,6 @@
 //! }
 //! ```
 
-use super::walk;
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 
@@ -40,7 +39,7 @@ impl Rule for TooManyBlocks {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             for bs in c.schema.blocks {
                 let Some(max) = bs.max_items else { continue };
                 let blocks: Vec<_> = c.body.blocks_of(bs.name).collect();

@@ -48,7 +48,7 @@ impl Rule for UnknownAttribute {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let major = ctx.module.provider_version.major;
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             for a in &c.body.attributes {
                 let name = a.name.as_str();
                 if c.top

@@ -28,7 +28,6 @@
 //! }
 //! ```
 
-use super::walk;
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 use crate::schema;
@@ -50,7 +49,7 @@ impl Rule for UnknownBlock {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let major = ctx.module.provider_version.major;
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             for b in &c.body.blocks {
                 let kind = b.kind.as_str();
                 if kind == "dynamic" || (c.top && schema::META_BLOCKS.contains(&kind)) {

@@ -24,7 +24,6 @@
 //! }
 //! ```
 
-use super::walk;
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 use crate::module::Value;
@@ -85,7 +84,7 @@ impl Rule for WrongType {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in walk::bodies(ctx.module) {
+        for c in ctx.bodies() {
             for a in &c.body.attributes {
                 let Some(s) = c.schema.attr(&a.name) else {
                     continue;
