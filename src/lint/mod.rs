@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::module::Module;
+use crate::module::{Attribute, Module};
 use crate::python::flows::{self, DeclaredFields, DeclaredVars, FileUse, ModuleIndex};
 use crate::python::PyAnalysis;
+use crate::schema::AttrSchema;
 use crate::source::{FileId, SourceMap, Span};
 
 /// Rule families; each carries a default severity in the registry.
@@ -119,8 +120,15 @@ pub struct LintContext<'a> {
 
 #[derive(Default)]
 struct Shared<'a> {
-    bodies: OnceLock<Vec<rules::walk::Checked<'a>>>,
+    bodies: OnceLock<Bodies<'a>>,
     files: OnceLock<Vec<PyFile<'a>>>,
+}
+
+/// The schema walk, with each attribute's schema looked up once.
+struct Bodies<'a> {
+    bodies: Vec<rules::walk::Checked<'a>>,
+    /// The schema of every attribute of every body, in order.
+    attr_schemas: Vec<Option<&'static AttrSchema>>,
 }
 
 /// How the module uses one analysed Python file, with what its flows
@@ -129,13 +137,13 @@ pub struct PyFile<'a> {
     pub id: FileId,
     pub analysis: &'a PyAnalysis,
     pub usage: FileUse<'a>,
-    fields: OnceLock<DeclaredFields>,
+    fields: OnceLock<DeclaredFields<'a>>,
     vars: OnceLock<DeclaredVars>,
 }
 
-impl PyFile<'_> {
+impl<'a> PyFile<'a> {
     /// The prompt fields of the file's flows ([`flows::declared_fields`]).
-    pub fn fields(&self) -> &DeclaredFields {
+    pub fn fields(&self) -> &DeclaredFields<'a> {
         self.fields
             .get_or_init(|| flows::declared_fields(&self.usage.flows))
     }
@@ -165,9 +173,41 @@ impl<'a> LintContext<'a> {
     /// Every schema-described body of the module ([`rules::walk::bodies`]),
     /// walked once for all rules.
     pub fn bodies(&self) -> &[rules::walk::Checked<'a>] {
-        self.shared
+        &self.walked().bodies
+    }
+
+    /// Every attribute of every body of [`LintContext::bodies`] with its
+    /// schema (`None`: not in the body's schema).
+    pub fn schema_attrs(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &rules::walk::Checked<'a>,
+            &'a Attribute,
+            Option<&'static AttrSchema>,
+        ),
+    > {
+        let walked = self.walked();
+        walked
             .bodies
-            .get_or_init(|| rules::walk::bodies(self.module).collect())
+            .iter()
+            .flat_map(|c| c.body.attributes.iter().map(move |a| (c, a)))
+            .zip(walked.attr_schemas.iter().copied())
+            .map(|((c, a), s)| (c, a, s))
+    }
+
+    fn walked(&self) -> &Bodies<'a> {
+        self.shared.bodies.get_or_init(|| {
+            let bodies: Vec<_> = rules::walk::bodies(self.module).collect();
+            let attr_schemas = bodies
+                .iter()
+                .flat_map(|c| c.body.attributes.iter().map(|a| c.schema.attr(&a.name)))
+                .collect();
+            Bodies {
+                bodies,
+                attr_schemas,
+            }
+        })
     }
 
     /// Every analysed Python file in file order, with how this module

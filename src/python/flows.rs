@@ -172,25 +172,25 @@ impl<'m> ModuleIndex<'m> {
     }
 }
 
-/// One declared prompt field.
+/// One declared prompt field (its name is the key in
+/// [`DeclaredFields::fields`]). Borrows from the module.
 #[derive(Debug, Clone)]
-pub struct FieldDecl {
-    pub name: String,
+pub struct FieldDecl<'m> {
     /// `Some(true)` / `Some(false)`, or `None` when not known.
     pub prefetch: Option<bool>,
     /// The `type` when known.
-    pub field_type: Option<String>,
+    pub field_type: Option<&'m str>,
     /// The `prompt_field` block.
     pub span: Span,
     /// The flow declaring it.
-    pub flow: String,
+    pub flow: &'m str,
 }
 
 /// The prompt fields of a file's flows.
 #[derive(Debug, Clone, Default)]
-pub struct DeclaredFields {
+pub struct DeclaredFields<'m> {
     /// By name; one entry per declaring flow.
-    pub fields: BTreeMap<String, Vec<FieldDecl>>,
+    pub fields: BTreeMap<Cow<'m, str>, Vec<FieldDecl<'m>>>,
     /// Every prompt_field of every owner is known.
     pub complete: bool,
     /// Some owner has (or may have) a strategy: Sym adds `target`,
@@ -198,12 +198,17 @@ pub struct DeclaredFields {
     pub strategy: bool,
 }
 
-impl DeclaredFields {
+impl DeclaredFields<'_> {
     /// Whether reading `payload.fields[name]` is backed by the config.
     #[must_use]
     pub fn knows(&self, name: &str) -> bool {
         self.fields.contains_key(name)
             || (self.strategy && STRATEGY_IMPLICIT_FIELDS.contains(&name))
+    }
+
+    /// The declared field names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.fields.keys().map(|k| &**k)
     }
 }
 
@@ -216,7 +221,7 @@ pub struct DeclaredVars {
 
 /// Prompt fields of the given flows (union).
 #[must_use]
-pub fn declared_fields(flows: &[&Entity]) -> DeclaredFields {
+pub fn declared_fields<'m>(flows: &[&'m Entity]) -> DeclaredFields<'m> {
     let mut out = DeclaredFields {
         complete: !flows.is_empty(),
         ..DeclaredFields::default()
@@ -247,14 +252,20 @@ pub fn declared_fields(flows: &[&Entity]) -> DeclaredFields {
     out
 }
 
-fn add_field(out: &mut DeclaredFields, field: &NestedBlock, flow: &str) {
+fn add_field<'m>(out: &mut DeclaredFields<'m>, field: &'m NestedBlock, flow: &'m str) {
     if field.dynamic_unknown {
         out.complete = false;
         return;
     }
-    let Some(name) = field.body.value("name").and_then(Value::to_tf_string) else {
-        out.complete = false;
-        return;
+    let name = match field.body.value("name") {
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        other => {
+            let Some(s) = other.and_then(Value::to_tf_string) else {
+                out.complete = false;
+                return;
+            };
+            Cow::Owned(s)
+        }
     };
     let prefetch = match field.body.value("prefetch") {
         None | Some(Value::Null) => Some(false),
@@ -263,12 +274,11 @@ fn add_field(out: &mut DeclaredFields, field: &NestedBlock, flow: &str) {
         Some(Value::String(s)) if s == "false" => Some(false),
         Some(_) => None,
     };
-    out.fields.entry(name.clone()).or_default().push(FieldDecl {
-        name,
+    out.fields.entry(name).or_default().push(FieldDecl {
         prefetch,
-        field_type: field.body.str("type").map(str::to_owned),
+        field_type: field.body.str("type"),
         span: field.span,
-        flow: flow.to_owned(),
+        flow,
     });
 }
 

@@ -55,47 +55,45 @@ impl Rule for InvalidEnumValue {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let major = ctx.module.provider_version.major;
-        for c in ctx.bodies() {
-            for a in &c.body.attributes {
-                let Some(s) = c.schema.attr(&a.name) else {
+        for (c, a, attr_schema) in ctx.schema_attrs() {
+            let Some(s) = attr_schema else {
+                continue;
+            };
+            let Some((EnumKind::Closed, all)) = s.values else {
+                continue;
+            };
+            let allowed: &[&str] = if c.kind == "prompt_field" && a.name == "type" {
+                schema::prompt_field_types(major)
+            } else {
+                all
+            };
+            let values: Vec<(usize, &str)> = match a.value.as_str() {
+                Some(v) => vec![(0, v)],
+                None => walk::list_strings(&a.value).collect(),
+            };
+            for (_, v) in values {
+                if allowed.contains(&v) {
                     continue;
-                };
-                let Some((EnumKind::Closed, all)) = s.values else {
-                    continue;
-                };
-                let allowed: &[&str] = if c.kind == "prompt_field" && a.name == "type" {
-                    schema::prompt_field_types(major)
-                } else {
-                    all
-                };
-                let values: Vec<(usize, &str)> = match a.value.as_str() {
-                    Some(v) => vec![(0, v)],
-                    None => walk::list_strings(&a.value).collect(),
-                };
-                for (_, v) in values {
-                    if allowed.contains(&v) {
-                        continue;
-                    }
-                    let span = walk::literal_span(ctx.sources, a.expr_span, v);
-                    let mut d = INFO.diag(
-                        format!("\"{v}\" is not a valid `{}` for {}", a.name, c.kind),
-                        span,
-                    );
-                    d = if all.contains(&v) {
-                        d.with_help(format!(
-                            "\"{v}\" needs provider 3.4.2 or later; this module uses {}",
-                            walk::provider_version_text(ctx.module)
-                        ))
-                    } else if let Some(s) = schema::did_you_mean(v, allowed.iter().copied()) {
-                        d.with_help(format!(
-                            "did you mean \"{s}\"? valid values: {}",
-                            quoted_list(allowed)
-                        ))
-                    } else {
-                        d.with_help(format!("valid values: {}", quoted_list(allowed)))
-                    };
-                    out.push(d);
                 }
+                let span = walk::literal_span(ctx.sources, a.expr_span, v);
+                let mut d = INFO.diag(
+                    format!("\"{v}\" is not a valid `{}` for {}", a.name, c.kind),
+                    span,
+                );
+                d = if all.contains(&v) {
+                    d.with_help(format!(
+                        "\"{v}\" needs provider 3.4.2 or later; this module uses {}",
+                        walk::provider_version_text(ctx.module)
+                    ))
+                } else if let Some(s) = schema::did_you_mean(v, allowed.iter().copied()) {
+                    d.with_help(format!(
+                        "did you mean \"{s}\"? valid values: {}",
+                        quoted_list(allowed)
+                    ))
+                } else {
+                    d.with_help(format!("valid values: {}", quoted_list(allowed)))
+                };
+                out.push(d);
             }
         }
     }

@@ -92,7 +92,7 @@ impl Rule for PyPrefetchField {
                     let span = Span::new(*file, range);
                     match fields.fields.get(name) {
                         None if fields.complete => {
-                            let help = match suggest(name, fields.fields.keys().map(String::as_str)) {
+                            let help = match suggest(name, fields.names()) {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => format!(
                                     "add a `prompt_field` named `{name}` with `prefetch = true` to {}",

@@ -77,7 +77,7 @@ impl Rule for PyUndeclaredField {
                 if fields.knows(&read.key) || a.template_kwargs.contains(&read.key) {
                     continue;
                 }
-                let mut candidates: Vec<&str> = fields.fields.keys().map(String::as_str).collect();
+                let mut candidates: Vec<&str> = fields.names().collect();
                 if fields.strategy {
                     candidates.extend(STRATEGY_IMPLICIT_FIELDS);
                 }

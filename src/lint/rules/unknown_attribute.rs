@@ -48,48 +48,46 @@ impl Rule for UnknownAttribute {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let major = ctx.module.provider_version.major;
-        for c in ctx.bodies() {
-            for a in &c.body.attributes {
-                let name = a.name.as_str();
-                if c.top
-                    && (schema::META_ARGUMENTS.contains(&name)
-                        || (c.block.is_none() && PROVIDER_META.contains(&name)))
-                {
+        for (c, a, attr_schema) in ctx.schema_attrs() {
+            let name = a.name.as_str();
+            if c.top
+                && (schema::META_ARGUMENTS.contains(&name)
+                    || (c.block.is_none() && PROVIDER_META.contains(&name)))
+            {
+                continue;
+            }
+            match attr_schema {
+                Some(s) if s.since.available_in(major) => continue,
+                Some(s) => {
+                    let Since::V3(version) = s.since else {
+                        continue;
+                    };
+                    out.push(
+                        INFO.diag(
+                            format!("`{name}` in {} needs provider {version} or later", c.kind),
+                            a.name_span,
+                        )
+                        .with_help(format!(
+                            "this module uses {}",
+                            walk::provider_version_text(ctx.module)
+                        )),
+                    );
                     continue;
                 }
-                match c.schema.attr(name) {
-                    Some(s) if s.since.available_in(major) => continue,
-                    Some(s) => {
-                        let Since::V3(version) = s.since else {
-                            continue;
-                        };
-                        out.push(
-                            INFO.diag(
-                                format!("`{name}` in {} needs provider {version} or later", c.kind),
-                                a.name_span,
-                            )
-                            .with_help(format!(
-                                "this module uses {}",
-                                walk::provider_version_text(ctx.module)
-                            )),
-                        );
-                        continue;
-                    }
-                    None => {}
-                }
-                let mut d = INFO.diag(
-                    format!("unknown attribute `{name}` in {}", c.kind),
-                    a.name_span,
-                );
-                if c.schema.block(name).is_some() {
-                    d = d.with_help(format!(
-                        "`{name}` is a block: write `{name} {{ ... }}` without `=`"
-                    ));
-                } else if let Some(s) = schema::did_you_mean(name, c.schema.names(major)) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
-                }
-                out.push(d);
+                None => {}
             }
+            let mut d = INFO.diag(
+                format!("unknown attribute `{name}` in {}", c.kind),
+                a.name_span,
+            );
+            if c.schema.block(name).is_some() {
+                d = d.with_help(format!(
+                    "`{name}` is a block: write `{name} {{ ... }}` without `=`"
+                ));
+            } else if let Some(s) = schema::did_you_mean(name, c.schema.names(major)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            out.push(d);
         }
     }
 }

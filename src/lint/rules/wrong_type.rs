@@ -84,22 +84,20 @@ impl Rule for WrongType {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in ctx.bodies() {
-            for a in &c.body.attributes {
-                let Some(s) = c.schema.attr(&a.name) else {
-                    continue;
-                };
-                if let Some(found) = mismatch(s.ty, &a.value) {
-                    out.push(INFO.diag(
-                        format!(
-                            "`{}` in {} must be {}, not {found}",
-                            a.name,
-                            c.kind,
-                            s.ty.describe()
-                        ),
-                        a.expr_span,
-                    ));
-                }
+        for (c, a, s) in ctx.schema_attrs() {
+            let Some(s) = s else {
+                continue;
+            };
+            if let Some(found) = mismatch(s.ty, &a.value) {
+                out.push(INFO.diag(
+                    format!(
+                        "`{}` in {} must be {}, not {found}",
+                        a.name,
+                        c.kind,
+                        s.ty.describe()
+                    ),
+                    a.expr_span,
+                ));
             }
         }
     }
