@@ -432,49 +432,28 @@ fn load_with_python(
     sources: &mut SourceMap,
     options: &LoadOptions,
 ) -> (Module, Prepared) {
-    use std::sync::{mpsc, Arc, Mutex};
-    type Job = (PathBuf, String);
-    let (tx, rx) = mpsc::channel::<Job>();
-    let tx = Arc::new(Mutex::new(Some(tx)));
-    let sender = Arc::clone(&tx);
-    let observer: module::Observer = Arc::new(move |path: &Path, text: &str| {
-        if path.extension().is_none_or(|e| e != "py") {
-            return;
-        }
-        if let Ok(guard) = sender.lock() {
-            if let Some(tx) = guard.as_ref() {
-                // A closed channel only means nobody wants it any more.
-                let _ = tx.send((path.to_path_buf(), text.to_owned()));
+    use std::sync::Arc;
+    let queue = Arc::new(PyQueue::default());
+    let producer = Arc::clone(&queue);
+    let observer: module::Observer = Arc::new(move |event| match event {
+        module::Event::ReadAhead(path, text) => {
+            if path.extension().is_some_and(|e| e == "py") {
+                producer.push((path.to_path_buf(), text.to_owned()));
             }
         }
+        module::Event::Parsed => producer.release(),
     });
-    let rx = Mutex::new(rx);
-    let work = |rx: &Mutex<mpsc::Receiver<Job>>| {
-        let mut out = Prepared::new();
-        loop {
-            let next = match rx.lock() {
-                Ok(r) => r.recv(),
-                Err(_) => break,
-            };
-            let Ok((path, text)) = next else { break };
-            out.entry(path).or_insert_with(|| python::analyze(&text));
-        }
-        out
-    };
     std::thread::scope(|s| {
-        // Owned here so that the channel closes even if loading unwinds
-        // (the helper would otherwise wait for files forever).
-        let tx = tx;
+        // Closes the queue when loading ends, even by unwinding (the helper
+        // would otherwise wait for files forever).
+        let closer = CloseOnDrop(&queue);
         let helper = std::thread::Builder::new()
             .name("symflow-python".to_owned())
-            .spawn_scoped(s, || work(&rx));
+            .spawn_scoped(s, || queue.work());
         let m = module::load_observed(dir, sources, options, observer);
-        if let Ok(mut g) = tx.lock() {
-            g.take();
-        }
-        drop(tx);
+        drop(closer);
         // No more files will come: help with what is left.
-        let mut prepared = work(&rx);
+        let mut prepared = queue.work();
         if let Ok(h) = helper {
             match h.join() {
                 Ok(more) => prepared.extend(more),
@@ -484,6 +463,91 @@ fn load_with_python(
         }
         (m, prepared)
     })
+}
+
+/// Python files waiting for analysis. The workers start once the module's
+/// files are parsed (parsing already uses every core; evaluation then runs
+/// on one thread, which leaves a core for Python) and take them in batches.
+#[derive(Default)]
+struct PyQueue {
+    state: std::sync::Mutex<QueueState>,
+    ready: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    jobs: Vec<(PathBuf, String)>,
+    /// Parsing is over: work may start.
+    released: bool,
+    /// No more files will come.
+    closed: bool,
+}
+
+const PY_BATCH: usize = 32;
+
+impl PyQueue {
+    fn push(&self, job: (PathBuf, String)) {
+        let Ok(mut g) = self.state.lock() else { return };
+        g.jobs.push(job);
+        if g.released {
+            self.ready.notify_one();
+        }
+    }
+
+    fn release(&self) {
+        if let Ok(mut g) = self.state.lock() {
+            g.released = true;
+        }
+        self.ready.notify_all();
+    }
+
+    fn close(&self) {
+        if let Ok(mut g) = self.state.lock() {
+            g.released = true;
+            g.closed = true;
+        }
+        self.ready.notify_all();
+    }
+
+    /// Analyse batches until the queue is closed and empty.
+    fn work(&self) -> Prepared {
+        let mut out = Prepared::new();
+        loop {
+            let batch = {
+                let Ok(mut g) = self.state.lock() else { break };
+                while !(g.closed || (g.released && !g.jobs.is_empty())) {
+                    g = match self.ready.wait(g) {
+                        Ok(g) => g,
+                        Err(_) => return out,
+                    };
+                }
+                if g.jobs.is_empty() {
+                    break;
+                }
+                // Once closed, take one file at a time so that both
+                // threads share the tail.
+                let n = if g.closed {
+                    1
+                } else {
+                    PY_BATCH.min(g.jobs.len())
+                };
+                let at = g.jobs.len() - n;
+                g.jobs.split_off(at)
+            };
+            for (path, text) in batch {
+                out.entry(path).or_insert_with(|| python::analyze(&text));
+            }
+        }
+        out
+    }
+}
+
+struct CloseOnDrop<'q>(&'q PyQueue);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 /// Analyse every implementation file of the module tree once.

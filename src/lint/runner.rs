@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::config::{Config, Level};
-use super::{ignore, registry, rules, LintContext};
+use super::{ignore, registry, rules, LintContext, Rule};
 use crate::diag::{Diagnostic, Severity};
 use crate::module::Module;
 use crate::python::PyAnalysis;
@@ -23,16 +23,18 @@ pub fn run(
     let mut modules = Vec::new();
     collect_modules(module, &mut modules);
 
+    let enabled: Vec<&dyn Rule> = registry::RULES
+        .iter()
+        .copied()
+        .filter(|r| {
+            let info = r.info();
+            config.level(info.code, info.default_severity) != Level::Off
+        })
+        .collect();
     let mut out = Vec::new();
     for m in &modules {
         let ctx = LintContext::new(m, sources, python);
-        for rule in registry::RULES {
-            let info = rule.info();
-            if config.level(info.code, info.default_severity) == Level::Off {
-                continue;
-            }
-            rule.check(&ctx, &mut out);
-        }
+        check_all(&ctx, &enabled, &mut out);
     }
 
     let mut files = BTreeSet::new();
@@ -45,6 +47,49 @@ pub fn run(
 
     apply_ignores(&files, sources, config, &mut out);
     finish(out, sources, config)
+}
+
+/// Entities from which running the rules on two threads pays for the thread.
+const PARALLEL_FROM: usize = 256;
+
+/// Run `rules` over one module: on two threads for a large module (every
+/// second rule on each; the shared facts are computed once, by whichever
+/// thread needs them first). The order of findings does not matter here:
+/// [`finish`] sorts them.
+fn check_all(ctx: &LintContext<'_>, rules: &[&dyn Rule], out: &mut Vec<Diagnostic>) {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if threads < 2 || rules.len() < 2 || ctx.module.entities.len() < PARALLEL_FROM {
+        for rule in rules {
+            rule.check(ctx, out);
+        }
+        return;
+    }
+    std::thread::scope(|s| {
+        let other = std::thread::Builder::new()
+            .name("symflow-rules".to_owned())
+            .spawn_scoped(s, || {
+                let mut found = Vec::new();
+                for rule in rules.iter().skip(1).step_by(2) {
+                    rule.check(ctx, &mut found);
+                }
+                found
+            });
+        let Ok(other) = other else {
+            // No thread: do it all here.
+            for rule in rules {
+                rule.check(ctx, out);
+            }
+            return;
+        };
+        for rule in rules.iter().step_by(2) {
+            rule.check(ctx, out);
+        }
+        match other.join() {
+            Ok(found) => out.extend(found),
+            // The panic hook has reported it; let `main` end the run.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
 }
 
 fn collect_modules<'a>(m: &'a Module, out: &mut Vec<&'a Module>) {

@@ -52,6 +52,11 @@ pub(crate) fn load_module(
         prefix.push('.');
     }
     let dir_files = files::load_dir(&site.dir, &site.root_dir, &site.path_module, sources, cache);
+    if site.module_path.is_empty() {
+        if let Some(f) = &cache.observer {
+            f(super::Event::Parsed);
+        }
+    }
     let parsed = &dir_files.files;
     let mut problems = dir_files.problems.clone();
     let decls = Decls::build(parsed, &prefix);

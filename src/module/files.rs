@@ -416,7 +416,10 @@ fn work_on(
                     let o = read_text(&p);
                     if let (Some(f), ReadOutcome::Text(t)) = (observer, &o) {
                         // As it will be registered (`SourceFile` drops a BOM).
-                        f(&p, t.strip_prefix('\u{feff}').unwrap_or(t));
+                        f(super::Event::ReadAhead(
+                            &p,
+                            t.strip_prefix('\u{feff}').unwrap_or(t),
+                        ));
                     }
                     prefetched.push((p, o));
                 }

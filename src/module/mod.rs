@@ -46,10 +46,20 @@ pub fn load(dir: &Path, sources: &mut SourceMap, options: &LoadOptions) -> Modul
 /// (implementation files, mostly) from the reading threads, while the rest
 /// of the module is still being loaded: validate starts analysing Python
 /// files there instead of waiting for the whole model.
-pub type Observer = std::sync::Arc<dyn Fn(&Path, &str) + Send + Sync>;
+pub type Observer = std::sync::Arc<dyn Fn(Event<'_>) + Send + Sync>;
+
+/// What an [`Observer`] is told.
+pub enum Event<'a> {
+    /// A file read ahead: its path as it will be registered, and its text.
+    ReadAhead(&'a Path, &'a str),
+    /// The root directory's files are read and parsed; evaluation (on one
+    /// thread) starts.
+    Parsed,
+}
 
 /// [`load`], calling `observer` with each file read ahead (path as it will
-/// be registered in `sources`, text).
+/// be registered in `sources`, text). Meant for a process that ends after
+/// checking the module: the syntax trees are not freed.
 pub fn load_observed(
     dir: &Path,
     sources: &mut SourceMap,
@@ -65,6 +75,7 @@ fn load_inner(
     options: &LoadOptions,
     mut observer: Option<Observer>,
 ) -> Module {
+    let leak_trees = observer.is_some();
     // Parsing and evaluation recurse (with depth caps); give them a stack
     // that does not depend on the caller's thread.
     let mut run = |sources: &mut SourceMap| {
@@ -83,9 +94,12 @@ fn load_inner(
         };
         let module = build::load_module(&site, sources, &mut cache, options);
         // Freeing thousands of syntax trees takes a while; let a helper
-        // thread do it while the caller goes on with the model.
+        // thread do it while the caller goes on with the model (or, for a
+        // one-shot caller, not at all).
         let trees = std::mem::take(&mut cache.dirs);
-        if let Err(e) = std::thread::Builder::new()
+        if leak_trees {
+            std::mem::forget(trees);
+        } else if let Err(e) = std::thread::Builder::new()
             .name("symflow-drop".to_owned())
             .spawn(move || drop(trees))
         {
