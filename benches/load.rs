@@ -16,6 +16,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use symflow::module::{self, LoadOptions};
+
+// The allocator the `symflow` binary uses, so the figures match its runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use symflow::source::SourceMap;
 
 fn main() {
