@@ -595,38 +595,12 @@ fn analyze_prepared(
         })
         .collect();
     // Files are independent: analyse them on every core.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(ids.len().div_ceil(16).max(1));
-    let sources: &SourceMap = sources;
-    if workers <= 1 {
-        out.extend(
-            ids.into_iter()
-                .map(|id| (id, python::analyze(&sources.get(id).text))),
-        );
-        return out;
-    }
-    let chunk = ids.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|&id| (id, python::analyze(&sources.get(id).text)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            match h.join() {
-                Ok(results) => out.extend(results),
-                // The panic hook has reported it; let `main` end the run.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
+    let texts: Vec<&str> = ids
+        .iter()
+        .map(|id| sources.get(*id).text.as_str())
+        .collect();
+    out.extend(ids.iter().copied().zip(python::analyze_all(&texts)));
+    out
 }
 
 /// Register an implementation file the loader did not read.

@@ -502,13 +502,6 @@ pub struct FuncName {
     pub name: Decorated<Ident>,
 }
 
-impl FuncName {
-    #[must_use]
-    pub fn is_namespaced(&self) -> bool {
-        !self.namespace.is_empty()
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FuncArgs {
     pub(crate) args: Vec<Expression>,

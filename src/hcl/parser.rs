@@ -44,23 +44,6 @@ impl Error {
     pub fn offset(&self) -> usize {
         self.offset
     }
-
-    /// Where the error is (hcl-edit's accessor).
-    #[must_use]
-    pub fn location(&self) -> Location {
-        Location(self.offset)
-    }
-}
-
-/// The position of a syntax error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location(usize);
-
-impl Location {
-    #[must_use]
-    pub fn offset(self) -> usize {
-        self.0
-    }
 }
 
 impl std::fmt::Display for Error {
@@ -224,7 +207,8 @@ impl<'t> Parser<'t> {
 
     /// `/* ... */`; false (and nothing consumed) when it is not closed.
     fn skip_inline_comment(&mut self) -> bool {
-        match memchr_sub(&self.b[self.pos + 2..], b"*/") {
+        // `/*` is ASCII: `pos + 2` is a character boundary.
+        match self.text[self.pos + 2..].find("*/") {
             Some(i) => {
                 self.pos += 2 + i + 2;
                 true
@@ -267,8 +251,8 @@ impl<'t> Parser<'t> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                Some(b'#') => self.skip_to_eol_then_newline(),
-                Some(b'/') if self.peek_at(1) == Some(b'/') => self.skip_to_eol_then_newline(),
+                Some(b'#') => self.skip_to_eol(),
+                Some(b'/') if self.peek_at(1) == Some(b'/') => self.skip_to_eol(),
                 Some(b'/') if self.peek_at(1) == Some(b'*') => {
                     if !self.skip_inline_comment() {
                         return;
@@ -276,13 +260,6 @@ impl<'t> Parser<'t> {
                 }
                 _ => return,
             }
-        }
-    }
-
-    fn skip_to_eol_then_newline(&mut self) {
-        match self.b[self.pos..].iter().position(|&c| c == b'\n') {
-            Some(i) => self.pos += i + 1,
-            None => self.pos = self.b.len(),
         }
     }
 
@@ -355,11 +332,24 @@ impl<'t> Parser<'t> {
 
     /// The keyword `kw` followed by something that cannot continue a name.
     fn at_keyword(&self, kw: &[u8]) -> bool {
-        self.starts_with(kw)
+        self.word_at(self.pos, kw)
+    }
+
+    /// `word` at byte `i`, not followed by a character that continues a name.
+    fn word_at(&self, i: usize, word: &[u8]) -> bool {
+        self.b.get(i..).is_some_and(|rest| rest.starts_with(word))
             && !self
                 .b
-                .get(self.pos + kw.len())
+                .get(i + word.len())
                 .is_some_and(|&c| is_ascii_id_continue(c) || !c.is_ascii())
+    }
+
+    /// Past spaces and tabs from byte `i`.
+    fn after_spaces(&self, mut i: usize) -> usize {
+        while matches!(self.b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
     }
 
     // ------------------------------------------------------------- bodies
@@ -440,32 +430,32 @@ impl<'t> Parser<'t> {
         let ident = Decorated::new(Ident::new(name), name_sp);
         self.skip_sp();
         match self.peek() {
-            Some(b'=') if self.peek_at(1) != Some(b'=') => {
-                self.pos += 1;
-                self.skip_sp();
-                let value = self.expr(false)?;
-                let end = value.sp().end as usize;
-                Ok(Structure::Attribute(Attribute {
-                    key: ident,
-                    value,
-                    sp: Sp::new(start, end),
-                }))
-            }
-            Some(b'{') => {
-                let body = self.block_body()?;
-                Ok(Structure::Block(Block {
-                    ident,
-                    labels: Vec::new(),
-                    body,
-                    sp: Sp::new(start, self.pos),
-                }))
-            }
-            Some(b'"') => self.labelled_block(start, ident),
+            _ if self.at_assign() => Ok(Structure::Attribute(self.attribute_rest(start, ident)?)),
+            Some(b'{' | b'"') => self.labelled_block(start, ident),
             _ if self.at_id_start() => self.labelled_block(start, ident),
             _ => Err(self.unexpected(&format!("`=`, `{{`, a label or a name after `{name}`"))),
         }
     }
 
+    /// At the `=` of an attribute (not `==`).
+    fn at_assign(&self) -> bool {
+        self.peek() == Some(b'=') && self.peek_at(1) != Some(b'=')
+    }
+
+    /// `= value` of an attribute whose key (starting at `start`) is read.
+    fn attribute_rest(&mut self, start: usize, key: Decorated<Ident>) -> PResult<Attribute> {
+        self.pos += 1;
+        self.skip_sp();
+        let value = self.expr(false)?;
+        let end = value.sp().end as usize;
+        Ok(Attribute {
+            key,
+            value,
+            sp: Sp::new(start, end),
+        })
+    }
+
+    /// A block's labels (possibly none) and body, after its type.
     fn labelled_block(&mut self, start: usize, ident: Decorated<Ident>) -> PResult<Structure> {
         let mut labels = Vec::new();
         loop {
@@ -518,20 +508,12 @@ impl<'t> Parser<'t> {
                 let start = self.pos;
                 let key = self.ident("an attribute name")?;
                 self.skip_sp();
-                if self.peek() != Some(b'=') || self.peek_at(1) == Some(b'=') {
+                if !self.at_assign() {
                     return Err(self.unexpected(
                         "`=` (a block written on one line holds at most one attribute)",
                     ));
                 }
-                self.pos += 1;
-                self.skip_sp();
-                let value = self.expr(false)?;
-                let end = value.sp().end as usize;
-                structures.push(Structure::Attribute(Attribute {
-                    key,
-                    value,
-                    sp: Sp::new(start, end),
-                }));
+                structures.push(Structure::Attribute(self.attribute_rest(start, key)?));
                 self.skip_sp();
             }
             if self.peek() != Some(b'}') {
@@ -1000,17 +982,7 @@ impl<'t> Parser<'t> {
         }
         self.pos += 3;
         self.skip_ws();
-        let first = self.ident("a variable name after `for`")?;
-        self.skip_ws();
-        let (key_var, value_var) = if self.peek() == Some(b',') {
-            self.pos += 1;
-            self.skip_ws();
-            let second = self.ident("a value variable name after `,`")?;
-            self.skip_ws();
-            (Some(first), second)
-        } else {
-            (None, first)
-        };
+        let (key_var, value_var) = self.for_vars()?;
         if !self.at_keyword(b"in") {
             return Err(self.unexpected("`in`"));
         }
@@ -1075,27 +1047,33 @@ impl<'t> Parser<'t> {
         }))))
     }
 
+    /// `v` or `k, v` after `for` (and the whitespace after them).
+    #[allow(clippy::type_complexity)]
+    fn for_vars(&mut self) -> PResult<(Option<Decorated<Ident>>, Decorated<Ident>)> {
+        let first = self.ident("a variable name after `for`")?;
+        self.skip_ws();
+        if self.peek() != Some(b',') {
+            return Ok((None, first));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        let second = self.ident("a value variable name after `,`")?;
+        self.skip_ws();
+        Ok((Some(first), second))
+    }
+
     // ------------------------------------------------- strings, templates
 
     /// A quoted string without interpolation (block labels).
     fn plain_string(&mut self) -> PResult<String> {
         let start = self.pos;
-        self.pos += 1;
-        let t = self.template(TemplateEnd::Quote)?;
-        self.expect(b'"', "`\"` to close the string")?;
-        let mut out = String::new();
-        for e in t.elements {
-            match e {
-                Element::Literal(l) => out.push_str(l.value()),
-                _ => {
-                    return Err(self.err_at(
-                        start,
-                        "a block label cannot contain `${` or `%{`".to_owned(),
-                    ))
-                }
-            }
+        match self.quoted()? {
+            Expression::String(s) => Ok(s.into_value()),
+            _ => Err(self.err_at(
+                start,
+                "a block label cannot contain `${` or `%{`".to_owned(),
+            )),
         }
-        Ok(out)
     }
 
     /// `"..."`: a plain string, or a template when it interpolates.
@@ -1263,14 +1241,7 @@ impl<'t> Parser<'t> {
             Some(b'\r') if self.b.get(i + 1) == Some(&b'\n') => i += 2,
             _ => return false,
         }
-        while matches!(self.b.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
-        self.b[i..].starts_with(delim)
-            && !self
-                .b
-                .get(i + delim.len())
-                .is_some_and(|&c| is_ascii_id_continue(c) || !c.is_ascii())
+        self.word_at(self.after_spaces(i), delim)
     }
 
     /// `${ expr }`
@@ -1296,8 +1267,9 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// At `%{ else }`, `%{ endif }` or `%{ endfor }` (possibly with `~`).
-    fn at_closing_directive(&self) -> bool {
+    /// Where the keyword of the `%{` control sequence here starts (past
+    /// `%{`, a `~` and whitespace).
+    fn directive_keyword(&self) -> usize {
         let mut i = self.pos + 2;
         if self.b.get(i) == Some(&b'~') {
             i += 1;
@@ -1305,7 +1277,12 @@ impl<'t> Parser<'t> {
         while matches!(self.b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             i += 1;
         }
-        let rest = &self.b[i.min(self.b.len())..];
+        i.min(self.b.len())
+    }
+
+    /// At `%{ else }`, `%{ endif }` or `%{ endfor }` (possibly with `~`).
+    fn at_closing_directive(&self) -> bool {
+        let rest = &self.b[self.directive_keyword()..];
         rest.starts_with(b"else") || rest.starts_with(b"endif") || rest.starts_with(b"endfor")
     }
 
@@ -1340,14 +1317,8 @@ impl<'t> Parser<'t> {
     fn directive(&mut self, end: TemplateEnd<'_>) -> PResult<Directive> {
         let start = self.pos;
         self.enter()?;
-        let mut i = self.pos + 2;
-        if self.b.get(i) == Some(&b'~') {
-            i += 1;
-        }
-        while matches!(self.b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            i += 1;
-        }
-        let rest = &self.b[i.min(self.b.len())..];
+        let i = self.directive_keyword();
+        let rest = &self.b[i..];
         let d = if rest.starts_with(b"if") {
             let s0 = self.control_open(b"if")?;
             self.skip_ws();
@@ -1386,17 +1357,7 @@ impl<'t> Parser<'t> {
         } else if rest.starts_with(b"for") {
             let s0 = self.control_open(b"for")?;
             self.skip_ws();
-            let first = self.ident("a variable name after `for`")?;
-            self.skip_ws();
-            let (key_var, value_var) = if self.peek() == Some(b',') {
-                self.pos += 1;
-                self.skip_ws();
-                let second = self.ident("a value variable name after `,`")?;
-                self.skip_ws();
-                (Some(first), second)
-            } else {
-                (None, first)
-            };
+            let (key_var, value_var) = self.for_vars()?;
             if !self.starts_with(b"in") {
                 return Err(self.unexpected("`in`"));
             }
@@ -1471,15 +1432,8 @@ impl<'t> Parser<'t> {
             }
             t
         };
-        while matches!(self.peek(), Some(b' ' | b'\t')) {
-            self.pos += 1;
-        }
-        let closed = self.starts_with(d)
-            && !self
-                .b
-                .get(self.pos + d.len())
-                .is_some_and(|&c| is_ascii_id_continue(c) || !c.is_ascii());
-        if !closed {
+        self.pos = self.after_spaces(self.pos);
+        if !self.at_keyword(d) {
             return Err(self.err_at(
                 start,
                 format!("heredoc is not closed: no line holding only `{delim}`"),
@@ -1501,15 +1455,7 @@ impl<'t> Parser<'t> {
 
     /// The heredoc is empty: its first line is already the delimiter.
     fn at_heredoc_start_is_end(&self, delim: &[u8]) -> bool {
-        let mut i = self.pos;
-        while matches!(self.b.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
-        self.b[i..].starts_with(delim)
-            && !self
-                .b
-                .get(i + delim.len())
-                .is_some_and(|&c| is_ascii_id_continue(c) || !c.is_ascii())
+        self.word_at(self.after_spaces(self.pos), delim)
     }
 }
 
@@ -1536,10 +1482,6 @@ fn same_key(a: &ObjectKey, b: &ObjectKey) -> bool {
         ) => x.value() == y.value(),
         _ => false,
     }
-}
-
-fn memchr_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// `<<-`: remove the common leading whitespace of the lines that start with

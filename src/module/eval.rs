@@ -622,7 +622,7 @@ impl<'a> Env<'a, '_> {
         let template = match crate::hcl::parser::parse_template(&text) {
             Ok(t) => t,
             Err(e) => {
-                let at = e.location().offset().min(text.len());
+                let at = e.offset().min(text.len());
                 return err(
                     format!(
                         "template {} does not parse: {}",

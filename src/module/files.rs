@@ -432,7 +432,7 @@ fn work_on(
                 } else {
                     format!("invalid HCL syntax: {}", tidy_parse_message(&msg))
                 };
-                syntax = Some((msg, e.location().offset()));
+                syntax = Some((msg, e.offset()));
             }
         }
     }

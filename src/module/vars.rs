@@ -250,7 +250,7 @@ fn read_tfvars(
             })
             .collect(),
         Err(e) => {
-            let at = e.location().offset().min(text.len());
+            let at = e.offset().min(text.len());
             problems.push(Problem {
                 kind: ProblemKind::Syntax,
                 message: format!("invalid HCL syntax: {}", e.message()),
