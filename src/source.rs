@@ -52,15 +52,24 @@ pub struct SourceFile {
     /// The path used to read the file.
     pub path: PathBuf,
     /// Text with a leading BOM removed. CRLF is kept: spans index this text.
-    pub text: String,
+    /// Shared, so that a file read once can be analysed on another thread
+    /// without a copy.
+    pub text: std::sync::Arc<String>,
     line_index: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     #[must_use]
     pub fn new(path: PathBuf, display: PathBuf, text: String) -> Self {
+        SourceFile::shared(path, display, std::sync::Arc::new(text))
+    }
+
+    /// [`SourceFile::new`] with text that may also be held elsewhere (it is
+    /// copied only to drop a leading BOM).
+    #[must_use]
+    pub fn shared(path: PathBuf, display: PathBuf, text: std::sync::Arc<String>) -> Self {
         let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_owned(),
+            Some(rest) => std::sync::Arc::new(rest.to_owned()),
             None => text,
         };
         SourceFile {

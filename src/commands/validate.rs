@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Context, Exit};
@@ -117,17 +118,26 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     Ok(u8::from(failed))
 }
 
-/// `, peak memory N MiB` where the OS tells (Linux), for `-v`.
+/// `, peak memory N MiB (anonymous A MiB, files F MiB now)` where the OS
+/// tells (Linux), for `-v`.
 fn memory_note() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
     };
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map(|kb| format!(", peak memory {} MiB", kb / 1024))
-        .unwrap_or_default()
+    let mib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (mib("VmHWM:"), mib("RssAnon:"), mib("RssFile:")) {
+        (Some(peak), Some(anon), Some(file)) => {
+            format!(", peak memory {peak} MiB (now: anonymous {anon} MiB, files {file} MiB)")
+        }
+        (Some(peak), _, _) => format!(", peak memory {peak} MiB"),
+        _ => String::new(),
+    }
 }
 
 fn emitter(format: ValidateFormat, ctx: &Context<'_>) -> Box<dyn Emitter> {
@@ -432,13 +442,12 @@ fn load_with_python(
     sources: &mut SourceMap,
     options: &LoadOptions,
 ) -> (Module, Prepared) {
-    use std::sync::Arc;
     let queue = Arc::new(PyQueue::default());
     let producer = Arc::clone(&queue);
     let observer: module::Observer = Arc::new(move |event| match event {
         module::Event::ReadAhead(path, text) => {
             if path.extension().is_some_and(|e| e == "py") {
-                producer.push((path.to_path_buf(), text.to_owned()));
+                producer.push((path.to_path_buf(), Arc::clone(text)));
             }
         }
         module::Event::Parsed => producer.release(),
@@ -476,7 +485,7 @@ struct PyQueue {
 
 #[derive(Default)]
 struct QueueState {
-    jobs: Vec<(PathBuf, String)>,
+    jobs: Vec<(PathBuf, Arc<String>)>,
     /// Parsing is over: work may start.
     released: bool,
     /// No more files will come.
@@ -486,7 +495,7 @@ struct QueueState {
 const PY_BATCH: usize = 32;
 
 impl PyQueue {
-    fn push(&self, job: (PathBuf, String)) {
+    fn push(&self, job: (PathBuf, Arc<String>)) {
         let Ok(mut g) = self.state.lock() else { return };
         g.jobs.push(job);
         if g.released {
@@ -535,7 +544,9 @@ impl PyQueue {
                 g.jobs.split_off(at)
             };
             for (path, text) in batch {
-                out.entry(path).or_insert_with(|| python::analyze(&text));
+                // Spans index the text as registered: without a BOM.
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                out.entry(path).or_insert_with(|| python::analyze(text));
             }
         }
         out

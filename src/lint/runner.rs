@@ -52,42 +52,39 @@ pub fn run(
 /// Entities from which running the rules on two threads pays for the thread.
 const PARALLEL_FROM: usize = 256;
 
-/// Run `rules` over one module: on two threads for a large module (every
-/// second rule on each; the shared facts are computed once, by whichever
-/// thread needs them first). The order of findings does not matter here:
-/// [`finish`] sorts them.
+/// Run `rules` over one module: on two threads for a large module, each
+/// taking the next rule not yet taken (rules differ a lot in cost; the
+/// shared facts are computed once, by whichever thread needs them first).
+/// The order of findings does not matter here: [`finish`] sorts them.
 fn check_all(ctx: &LintContext<'_>, rules: &[&dyn Rule], out: &mut Vec<Diagnostic>) {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 || rules.len() < 2 || ctx.module.entities.len() < PARALLEL_FROM {
-        for rule in rules {
-            rule.check(ctx, out);
+    let parallel = threads >= 2 && rules.len() >= 2 && ctx.module.entities.len() >= PARALLEL_FROM;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take_all = |found: &mut Vec<Diagnostic>| {
+        while let Some(rule) = rules.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            rule.check(ctx, found);
         }
+    };
+    if !parallel {
+        take_all(out);
         return;
     }
     std::thread::scope(|s| {
+        // Without a thread, this one takes every rule.
         let other = std::thread::Builder::new()
             .name("symflow-rules".to_owned())
             .spawn_scoped(s, || {
                 let mut found = Vec::new();
-                for rule in rules.iter().skip(1).step_by(2) {
-                    rule.check(ctx, &mut found);
-                }
+                take_all(&mut found);
                 found
             });
-        let Ok(other) = other else {
-            // No thread: do it all here.
-            for rule in rules {
-                rule.check(ctx, out);
+        take_all(out);
+        if let Ok(other) = other {
+            match other.join() {
+                Ok(found) => out.extend(found),
+                // The panic hook has reported it; let `main` end the run.
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            return;
-        };
-        for rule in rules.iter().step_by(2) {
-            rule.check(ctx, out);
-        }
-        match other.join() {
-            Ok(found) => out.extend(found),
-            // The panic hook has reported it; let `main` end the run.
-            Err(panic) => std::panic::resume_unwind(panic),
         }
     });
 }

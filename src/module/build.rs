@@ -135,6 +135,8 @@ pub(crate) fn load_module(
         let _ = env.child(i);
     }
     // Resource and data blocks, with their references.
+    module.blocks.reserve_exact(decls.resources.len());
+    module.entities.reserve(decls.resources.len());
     let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(decls.resources.len());
     let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(decls.resources.len());
     for (idx, d) in decls.resources.iter().enumerate() {

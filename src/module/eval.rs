@@ -22,7 +22,7 @@ use super::decls::{span_of, Decls};
 use super::files::ReadCache;
 use super::funcs;
 use super::model::{Attribute, Body, InstanceKey, LoadOptions, Mode, Module, NestedBlock};
-use super::value::{format_number, Unknown, UnknownReason, Value};
+use super::value::{format_number, UnknownReason, Value};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Deepest nesting of evaluation (expressions inside expressions, locals
@@ -75,7 +75,7 @@ pub(crate) fn err(message: impl Into<String>, span: Option<Span>) -> Value {
 pub(crate) fn first_unknown<'v>(values: impl IntoIterator<Item = &'v Value>) -> Option<Value> {
     for v in values {
         if let Some(u) = v.unknowns().first() {
-            return Some(Value::Unknown((*u).clone()));
+            return Some(Value::Unknown(Box::new((*u).clone())));
         }
     }
     None
@@ -587,7 +587,7 @@ impl<'a> Env<'a, '_> {
             [Value::String(p)] => {
                 let path = self.resolve(p);
                 match self.read_file(&path) {
-                    Ok(id) => Value::String(self.sources.get(id).text.clone()),
+                    Ok(id) => Value::String(String::clone(&self.sources.get(id).text)),
                     Err(m) => err(format!("cannot read {}: {m}", path.display()), Some(sp)),
                 }
             }
@@ -1238,7 +1238,16 @@ impl<'a> Env<'a, '_> {
     /// Evaluate a block body into the model's [`Body`], expanding `dynamic`
     /// blocks. `skip_meta` drops Terraform meta-arguments.
     pub(crate) fn eval_body(&mut self, body: &'a HclBody, skip_meta: bool, path: &str) -> Body {
-        let mut out = Body::default();
+        // Sized up front: bodies are many and small, and growing them
+        // one push at a time reallocates (and touches fresh memory).
+        let blocks = body
+            .iter()
+            .filter(|s| matches!(s, Structure::Block(_)))
+            .count();
+        let mut out = Body {
+            attributes: Vec::with_capacity(body.len() - blocks),
+            blocks: Vec::with_capacity(blocks),
+        };
         for s in body {
             match s {
                 Structure::Attribute(a) => {
@@ -1690,10 +1699,10 @@ pub(crate) fn quote(k: &str) -> String {
 /// Unknowns met through a reference point at the reference.
 pub(crate) fn respan_unknown(v: Value, sp: Span) -> Value {
     match v {
-        Value::Unknown(Unknown { reason, span: _ }) => Value::Unknown(Unknown {
-            reason,
-            span: Some(sp),
-        }),
+        Value::Unknown(mut u) => {
+            u.span = Some(sp);
+            Value::Unknown(u)
+        }
         other => other,
     }
 }

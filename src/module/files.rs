@@ -22,7 +22,8 @@ pub(crate) const STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// The text of a file, or why it could not be read.
 pub(crate) enum ReadOutcome {
-    Text(String),
+    /// Shared: a file read ahead may be analysed on another thread too.
+    Text(Arc<String>),
     /// Not UTF-8: the lossy text and the offset of the first bad byte.
     BadUtf8(String, usize),
     Failed(String),
@@ -31,7 +32,13 @@ pub(crate) enum ReadOutcome {
 /// Read a file as text, refusing directories, huge files and the like with
 /// a message that says why.
 pub(crate) fn read_text(path: &Path) -> ReadOutcome {
-    let meta = match std::fs::metadata(path) {
+    // Open first, then ask the open file what it is: one path lookup per
+    // file instead of two (this runs for every file of a module).
+    let file = match open_for_reading(path) {
+        Ok(f) => f,
+        Err(e) => return ReadOutcome::Failed(io_message(&e)),
+    };
+    let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => return ReadOutcome::Failed(io_message(&e)),
     };
@@ -50,9 +57,7 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let file = std::fs::File::open(path);
-    let res = file.and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = res {
+    if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
         return ReadOutcome::Failed(io_message(&e));
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -61,13 +66,26 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
         ));
     }
     match String::from_utf8(bytes) {
-        Ok(s) => ReadOutcome::Text(s),
+        Ok(s) => ReadOutcome::Text(Arc::new(s)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             ReadOutcome::BadUtf8(lossy, at)
         }
     }
+}
+
+/// Open a file for reading without waiting: opening a FIFO for reading
+/// blocks until a writer appears, and `read_text` refuses FIFOs anyway.
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 pub(crate) fn io_message(e: &std::io::Error) -> String {
@@ -175,7 +193,9 @@ impl ReadCache {
             None => read_text(&path),
         };
         let res = match outcome {
-            ReadOutcome::Text(t) => Ok(sources.add(SourceFile::new(path.clone(), path.clone(), t))),
+            ReadOutcome::Text(t) => {
+                Ok(sources.add(SourceFile::shared(path.clone(), path.clone(), t)))
+            }
             ReadOutcome::BadUtf8(_, at) => Err(format!("file is not valid UTF-8 (byte {at})")),
             ReadOutcome::Failed(m) => Err(m),
         };
@@ -312,7 +332,7 @@ fn load_dir_uncached(
                 });
             }
             ReadOutcome::Text(text) => {
-                let id = sources.add(SourceFile::new(w.path.clone(), w.path.clone(), text));
+                let id = sources.add(SourceFile::shared(w.path.clone(), w.path.clone(), text));
                 if let Some((msg, at)) = w.syntax {
                     let text = &sources.get(id).text;
                     let mut start = at.min(text.len());
@@ -353,43 +373,62 @@ fn parse_parallel(
         .map_or(2, |n| n.get())
         .clamp(1, 8)
         .min(paths.len().div_ceil(16).max(1));
+    let work = |p: &PathBuf| work_on(p, root_dir, path_module, observer);
     if threads <= 1 {
-        return paths
-            .iter()
-            .map(|p| work_on(p, root_dir, path_module, observer))
-            .collect();
+        return paths.iter().map(work).collect();
     }
-    let chunk = paths.len().div_ceil(threads);
-    let mut out: Vec<Work> = Vec::with_capacity(paths.len());
+    // Each thread (this one included) takes the next file until none is
+    // left: files differ in size and a shared machine stalls threads, so a
+    // fixed split leaves one core idle while the other finishes its half.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take_all = || {
+        let mut done: Vec<(usize, Work)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(p) = paths.get(i) else { break };
+            // A bug in the parser costs that file, not the run.
+            if let Ok(w) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(p))) {
+                done.push((i, w));
+            }
+        }
+        done
+    };
+    let mut slots: Vec<Option<Work>> = Vec::new();
+    slots.resize_with(paths.len(), || None);
     std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                let h = std::thread::Builder::new()
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
                     .stack_size(STACK_BYTES)
-                    .spawn_scoped(s, move || {
-                        part.iter()
-                            .map(|p| work_on(p, root_dir, path_module, observer))
-                            .collect::<Vec<_>>()
-                    });
-                (part, h)
+                    .spawn_scoped(s, take_all)
+                    .ok()
             })
             .collect();
-        for (part, h) in handles {
-            let res = h.map_err(|_| ()).and_then(|h| h.join().map_err(|_| ()));
-            match res {
-                Ok(ws) => out.extend(ws),
-                Err(()) => out.extend(part.iter().map(|p| Work {
-                    path: p.clone(),
-                    outcome: ReadOutcome::Failed("internal error while parsing".to_owned()),
-                    body: None,
-                    syntax: None,
-                    prefetched: Vec::new(),
-                })),
+        for (i, w) in take_all() {
+            slots[i] = Some(w);
+        }
+        for h in helpers {
+            // A file whose parse panicked is left unset and reported below.
+            if let Ok(done) = h.join() {
+                for (i, w) in done {
+                    slots[i] = Some(w);
+                }
             }
         }
     });
-    out
+    slots
+        .into_iter()
+        .zip(paths)
+        .map(|(w, p)| {
+            w.unwrap_or_else(|| Work {
+                path: p.clone(),
+                outcome: ReadOutcome::Failed("internal error while parsing".to_owned()),
+                body: None,
+                syntax: None,
+                prefetched: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 fn work_on(
@@ -415,11 +454,7 @@ fn work_on(
                     }
                     let o = read_text(&p);
                     if let (Some(f), ReadOutcome::Text(t)) = (observer, &o) {
-                        // As it will be registered (`SourceFile` drops a BOM).
-                        f(super::Event::ReadAhead(
-                            &p,
-                            t.strip_prefix('\u{feff}').unwrap_or(t),
-                        ));
+                        f(super::Event::ReadAhead(&p, t));
                     }
                     prefetched.push((p, o));
                 }

@@ -50,8 +50,9 @@ pub type Observer = std::sync::Arc<dyn Fn(Event<'_>) + Send + Sync>;
 
 /// What an [`Observer`] is told.
 pub enum Event<'a> {
-    /// A file read ahead: its path as it will be registered, and its text.
-    ReadAhead(&'a Path, &'a str),
+    /// A file read ahead: its path as it will be registered, and its text
+    /// as read (a leading BOM, which `SourceFile` drops, is still there).
+    ReadAhead(&'a Path, &'a std::sync::Arc<String>),
     /// The root directory's files are read and parsed; evaluation (on one
     /// thread) starts.
     Parsed,

@@ -16,7 +16,9 @@ pub enum Value {
     /// Objects and maps (keys sorted, as Terraform prints them).
     Object(BTreeMap<String, Value>),
     /// A value that exists but cannot be known before apply (or at all, here).
-    Unknown(Unknown),
+    /// Boxed: unknowns are rare next to strings and lists, and a small
+    /// `Value` keeps every evaluated body small.
+    Unknown(Box<Unknown>),
 }
 
 /// Why a value is unknown, and where the unknown part came from.
@@ -49,7 +51,7 @@ pub enum UnknownReason {
 impl Value {
     #[must_use]
     pub fn unknown(reason: UnknownReason, span: Option<Span>) -> Self {
-        Value::Unknown(Unknown { reason, span })
+        Value::Unknown(Box::new(Unknown { reason, span }))
     }
 
     #[must_use]

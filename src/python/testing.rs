@@ -11,7 +11,7 @@ use crate::diag::Diagnostic;
 use crate::lint::{LintContext, Rule};
 use crate::module::{
     Attribute, Body, Entity, ImplementationRef, ImplementationRole, ImplementationSource, Mode,
-    Module, NestedBlock, Unknown, UnknownReason, Value,
+    Module, NestedBlock, UnknownReason, Value,
 };
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
@@ -242,13 +242,13 @@ impl Fixture {
                 "    ",
                 "strategy_id",
                 "sym_strategy.s.id",
-                Value::Unknown(Unknown {
-                    reason: UnknownReason::SymAttribute {
+                Value::unknown(
+                    UnknownReason::SymAttribute {
                         address: "sym_strategy.s".to_owned(),
                         attribute: "id".to_owned(),
                     },
-                    span: None,
-                }),
+                    None,
+                ),
             ));
         }
         let mut blocks = Vec::new();

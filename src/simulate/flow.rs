@@ -359,7 +359,7 @@ fn implementation(module: &Module, sources: &SourceMap, flow: &Entity) -> Implem
                 let f = sources.get(*id);
                 return Implementation::Code {
                     display: f.display.display().to_string(),
-                    text: f.text.clone(),
+                    text: String::clone(&f.text),
                 };
             }
             if !exists {
