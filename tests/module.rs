@@ -465,6 +465,7 @@ fn tfvars_precedence() {
             ("d".to_owned(), "env".to_owned()),
         ],
         known_ids: std::collections::BTreeMap::new(),
+        skip_implementation_text: false,
     };
     let (_, _, text) = snapshot_fixture("tfvars", &opts);
     insta::assert_snapshot!("tfvars", text);
@@ -1089,4 +1090,144 @@ fn override_files_are_not_duplicates() {
     // Override files still have to parse.
     assert_eq!(kinds(&m).len(), 1);
     assert_eq!(m.problems[0].kind, module::ProblemKind::Syntax);
+}
+
+/// `skip_implementation_text` leaves the file's text out of the value of
+/// `implementation = file(...)` / `on_change = file(...)` only: the file is
+/// still read and registered, a missing file is still an evaluation error,
+/// and without the option the value is the text.
+#[test]
+fn skip_implementation_text_keeps_files_and_errors() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::write(dir.join("impl.py"), "# the implementation\n").expect("write");
+    std::fs::write(dir.join("change.py"), "# on change\n").expect("write");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"
+resource "sym_flow" "a" {
+  name           = "a"
+  label          = "A"
+  environment_id = "env"
+  implementation = file("${path.module}/impl.py")
+  params {
+    prompt_field {
+      name      = "r"
+      type      = "string"
+      on_change = file("${path.module}/change.py")
+    }
+  }
+}
+
+resource "sym_flow" "b" {
+  name           = "b"
+  label          = "B"
+  environment_id = "env"
+  implementation = file("${path.module}/missing.py")
+}
+
+resource "sym_flow" "c" {
+  name           = "c"
+  label          = "C"
+  environment_id = "env"
+  implementation = lower(file("${path.module}/impl.py"))
+}
+"#,
+    )
+    .expect("write");
+    let value_of = |m: &Module, flow: &str| -> Value {
+        let e = m.entity(&format!("sym_flow.{flow}")).expect("entity");
+        e.body
+            .value("implementation")
+            .expect("implementation")
+            .clone()
+    };
+    let on_change = |m: &Module| -> Value {
+        let e = m.entity("sym_flow.a").expect("entity");
+        let params = e.body.blocks_of("params").next().expect("params");
+        let field = params.body.blocks_of("prompt_field").next().expect("field");
+        field.body.value("on_change").expect("on_change").clone()
+    };
+
+    let mut sources = SourceMap::new();
+    let opts = LoadOptions {
+        skip_implementation_text: true,
+        ..LoadOptions::default()
+    };
+    let m = module::load(dir, &mut sources, &opts);
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    for v in [value_of(&m, "a"), on_change(&m)] {
+        let Value::Unknown(u) = v else {
+            panic!("expected an unknown, got {v:?}")
+        };
+        assert!(
+            matches!(&u.reason, UnknownReason::Unsupported { what } if what.contains("not kept")),
+            "{u:?}"
+        );
+    }
+    let Value::Unknown(u) = value_of(&m, "b") else {
+        panic!("a missing file is an unknown")
+    };
+    assert!(
+        matches!(&u.reason, UnknownReason::Error { message } if message.contains("cannot read")),
+        "{u:?}"
+    );
+    // Not a bare `file(...)`: evaluated as usual.
+    assert_eq!(
+        value_of(&m, "c"),
+        Value::String("# the implementation\n".to_owned())
+    );
+    // The files are read, registered and classified as without the option.
+    let read: Vec<String> = m
+        .read_files
+        .iter()
+        .map(|id| {
+            sources
+                .get(*id)
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        read.contains(&"impl.py".to_owned()) && read.contains(&"change.py".to_owned()),
+        "{read:?}"
+    );
+    let sources_of = |m: &Module| -> Vec<(String, bool, bool)> {
+        m.implementations
+            .iter()
+            .map(|i| match &i.source {
+                ImplementationSource::File { exists, file, .. } => (
+                    format!("{} {}", i.owner, i.attribute),
+                    *exists,
+                    file.is_some(),
+                ),
+                other => (format!("{} {other:?}", i.owner), false, false),
+            })
+            .collect()
+    };
+    let skipped = sources_of(&m);
+    assert!(
+        skipped.contains(&("sym_flow.a implementation".to_owned(), true, true)),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&("sym_flow.b implementation".to_owned(), false, false)),
+        "{skipped:?}"
+    );
+
+    assert!(
+        skipped.contains(&("sym_flow.c Inline".to_owned(), false, false)),
+        "{skipped:?}"
+    );
+
+    let mut sources = SourceMap::new();
+    let full = module::load(dir, &mut sources, &LoadOptions::default());
+    assert_eq!(
+        value_of(&full, "a"),
+        Value::String("# the implementation\n".to_owned())
+    );
+    assert_eq!(on_change(&full), Value::String("# on change\n".to_owned()));
+    assert_eq!(sources_of(&full), skipped);
 }

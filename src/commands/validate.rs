@@ -264,6 +264,8 @@ fn load_options(args: &ValidateArgs) -> anyhow::Result<LoadOptions> {
         var_files: args.vars.var_files.clone(),
         env_vars,
         known_ids: BTreeMap::new(),
+        // Implementation files are analysed from the source map.
+        skip_implementation_text: true,
     })
 }
 

@@ -1255,9 +1255,13 @@ impl<'a> Env<'a, '_> {
                     if skip_meta && META_ATTRIBUTES.contains(&name) {
                         continue;
                     }
-                    let value = self.eval(&a.value);
+                    let is_code = name == "implementation" || name == "on_change";
+                    let value = match self.implementation_file(is_code, &a.value) {
+                        Some(v) => v,
+                        None => self.eval(&a.value),
+                    };
                     let span = self.span(a.span());
-                    if name == "implementation" || name == "on_change" {
+                    if is_code {
                         let file_arg = match &a.value {
                             Expression::FuncCall(f)
                                 if f.name.namespace.is_empty()
@@ -1320,6 +1324,39 @@ impl<'a> Env<'a, '_> {
             }
         }
         out
+    }
+
+    /// With [`LoadOptions::skip_implementation_text`], the value of
+    /// `file("<path>")` in an implementation attribute: the file is read and
+    /// registered as `file()` would, its text stays out of the value. `None`:
+    /// evaluate the expression as usual.
+    fn implementation_file(&mut self, is_code: bool, e: &'a Expression) -> Option<Value> {
+        if !(is_code && self.opts.skip_implementation_text) {
+            return None;
+        }
+        let Expression::FuncCall(f) = e else {
+            return None;
+        };
+        if !f.name.namespace.is_empty()
+            || f.name.name.value().as_str() != "file"
+            || f.args.len() != 1
+        {
+            return None;
+        }
+        let Value::String(p) = self.eval(f.args.get(0)?) else {
+            return None;
+        };
+        let path = self.resolve(&p);
+        let sp = self.span(e.span());
+        Some(match self.read_file(&path) {
+            Ok(_) => Value::unknown(
+                UnknownReason::Unsupported {
+                    what: format!("the text of {} (not kept when validating)", path.display()),
+                },
+                Some(sp),
+            ),
+            Err(m) => err(format!("cannot read {}: {m}", path.display()), Some(sp)),
+        })
     }
 
     fn eval_dynamic(&mut self, b: &'a Block, path: &str, out: &mut Body) {

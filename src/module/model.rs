@@ -394,4 +394,11 @@ pub struct LoadOptions {
     /// can re-load the module (it takes milliseconds) to get fully known
     /// payloads such as `jsonencode([sym_secret.x.id])`.
     pub known_ids: BTreeMap<String, String>,
+    /// Leave the text of `implementation = file(...)` and `on_change =
+    /// file(...)` out of the evaluated attribute (it becomes an unknown;
+    /// the file is still read, registered and listed in
+    /// [`Module::implementations`]). For validate, which analyses those
+    /// files from the source map: a copy of every implementation would be
+    /// memory touched for nothing.
+    pub skip_implementation_text: bool,
 }
