@@ -435,10 +435,11 @@ fn references(m: &Module, py: &Path) -> bool {
 /// Analyses of files read ahead while loading, by registered path.
 type Prepared = std::collections::HashMap<PathBuf, python::PyAnalysis>;
 
-/// Load a module while other threads analyse the Python files the loader
+/// Load a module while this thread analyses the Python files the loader
 /// reads ahead (`file("${path.module}/impl.py")`): the analysis of
 /// implementations overlaps the evaluation of the module, which runs on one
-/// thread. The analyses are keyed by path, as the files are registered.
+/// thread; when loading is over, the loading thread helps with what is
+/// left. The analyses are keyed by path, as the files are registered.
 fn load_with_python(
     dir: &Path,
     sources: &mut SourceMap,
@@ -453,27 +454,20 @@ fn load_with_python(
             }
         }
         module::Event::Parsed => producer.release(),
-    });
-    std::thread::scope(|s| {
-        // Closes the queue when loading ends, even by unwinding (the helper
-        // would otherwise wait for files forever).
-        let closer = CloseOnDrop(&queue);
-        let helper = std::thread::Builder::new()
-            .name("symflow-python".to_owned())
-            .spawn_scoped(s, || queue.work());
-        let m = module::load_observed(dir, sources, options, observer);
-        drop(closer);
-        // No more files will come: help with what is left.
-        let mut prepared = queue.work();
-        if let Ok(h) = helper {
-            match h.join() {
-                Ok(more) => prepared.extend(more),
-                // The panic hook has reported it; let `main` end the run.
-                Err(panic) => std::panic::resume_unwind(panic),
+        module::Event::Finished => {
+            producer.close();
+            // On the loading thread, now free: take part in the tail (not
+            // while unwinding from an internal error).
+            if !std::thread::panicking() {
+                let mine = producer.work();
+                producer.hand_in(mine);
             }
         }
-        (m, prepared)
-    })
+    });
+    let (m, mut prepared) =
+        module::load_alongside(dir, sources, options, observer, || queue.work());
+    prepared.extend(queue.handed_in());
+    (m, prepared)
 }
 
 /// Python files waiting for analysis. The workers start once the module's
@@ -483,6 +477,8 @@ fn load_with_python(
 struct PyQueue {
     state: std::sync::Mutex<QueueState>,
     ready: std::sync::Condvar,
+    /// Analyses made by the loading thread at the end.
+    handed_in: std::sync::Mutex<Prepared>,
 }
 
 #[derive(Default)]
@@ -520,6 +516,19 @@ impl PyQueue {
         self.ready.notify_all();
     }
 
+    fn hand_in(&self, done: Prepared) {
+        if let Ok(mut g) = self.handed_in.lock() {
+            g.extend(done);
+        }
+    }
+
+    fn handed_in(&self) -> Prepared {
+        self.handed_in
+            .lock()
+            .map(|mut g| std::mem::take(&mut *g))
+            .unwrap_or_default()
+    }
+
     /// Analyse batches until the queue is closed and empty.
     fn work(&self) -> Prepared {
         let mut out = Prepared::new();
@@ -552,14 +561,6 @@ impl PyQueue {
             }
         }
         out
-    }
-}
-
-struct CloseOnDrop<'q>(&'q PyQueue);
-
-impl Drop for CloseOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.close();
     }
 }
 

@@ -39,7 +39,7 @@ use crate::source::SourceMap;
 /// `module.NAME.` addresses); each child's own model is in
 /// [`Module::children`].
 pub fn load(dir: &Path, sources: &mut SourceMap, options: &LoadOptions) -> Module {
-    load_inner(dir, sources, options, None)
+    load_inner(dir, sources, options, None, || ()).0
 }
 
 /// Something to run on the text of each file read ahead for `file(...)`
@@ -56,6 +56,20 @@ pub enum Event<'a> {
     /// The root directory's files are read and parsed; evaluation (on one
     /// thread) starts.
     Parsed,
+    /// Loading is over, normally or not: the last event, sent from the
+    /// loading thread (or from the caller's when no thread could start).
+    Finished,
+}
+
+/// Sends [`Event::Finished`] when dropped, unwinding included.
+struct FinishGuard(Option<Observer>);
+
+impl Drop for FinishGuard {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f(Event::Finished);
+        }
+    }
 }
 
 /// [`load`], calling `observer` with each file read ahead (path as it will
@@ -67,16 +81,33 @@ pub fn load_observed(
     options: &LoadOptions,
     observer: Observer,
 ) -> Module {
-    load_inner(dir, sources, options, Some(observer))
+    load_inner(dir, sources, options, Some(observer), || ()).0
 }
 
-fn load_inner(
+/// [`load_observed`], running `alongside` on the calling thread while the
+/// module loads on another: the caller's thread works (on what the observer
+/// hands it, say) instead of waiting. `alongside` must return once it has
+/// seen [`Event::Finished`].
+pub fn load_alongside<R>(
+    dir: &Path,
+    sources: &mut SourceMap,
+    options: &LoadOptions,
+    observer: Observer,
+    alongside: impl FnOnce() -> R,
+) -> (Module, R) {
+    load_inner(dir, sources, options, Some(observer), alongside)
+}
+
+fn load_inner<R>(
     dir: &Path,
     sources: &mut SourceMap,
     options: &LoadOptions,
     mut observer: Option<Observer>,
-) -> Module {
+    alongside: impl FnOnce() -> R,
+) -> (Module, R) {
     let leak_trees = observer.is_some();
+    let finish = observer.clone();
+    let finish_here = observer.clone();
     // Parsing and evaluation recurse (with depth caps); give them a stack
     // that does not depend on the caller's thread.
     let mut run = |sources: &mut SourceMap| {
@@ -108,14 +139,23 @@ fn load_inner(
         }
         module
     };
-    let outcome = std::thread::scope(|s| {
-        std::thread::Builder::new()
+    let (outcome, alongside_result) = std::thread::scope(|s| {
+        let loader = std::thread::Builder::new()
             .name("symflow-load".to_owned())
             .stack_size(files::STACK_BYTES)
-            .spawn_scoped(s, || run(sources))
-            .map(|h| h.join())
+            .spawn_scoped(s, move || {
+                // `Finished` once this thread is done, unwinding included.
+                let _finish = FinishGuard(finish);
+                run(sources)
+            });
+        if loader.is_err() {
+            // No loading thread: `Finished` now, so that `alongside` returns.
+            drop(FinishGuard(finish_here));
+        }
+        let r = alongside();
+        (loader.map(|h| h.join()), r)
     });
-    match outcome {
+    let module = match outcome {
         Ok(Ok(module)) => module,
         // No thread (resources exhausted) or an internal bug: report it as a
         // problem rather than crash the run.
@@ -130,5 +170,6 @@ fn load_inner(
             }],
             ..Module::default()
         },
-    }
+    };
+    (module, alongside_result)
 }
