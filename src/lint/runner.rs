@@ -57,9 +57,10 @@ pub fn run(
 const PARALLEL_FROM: usize = 256;
 
 /// Run `rules` over one module: on two threads for a large module, each
-/// taking the next rule not yet taken (rules differ a lot in cost; the
-/// shared facts are computed once, by whichever thread needs them first).
-/// The order of findings does not matter here: [`finish`] sorts them.
+/// taking the next rule not yet taken (rules differ a lot in cost). The
+/// shared facts are computed once; the two most rules start from are built
+/// first, one on each thread. The order of findings does not matter here:
+/// [`finish`] sorts them.
 fn check_all(ctx: &LintContext<'_>, rules: &[&dyn Rule], out: &mut Vec<Diagnostic>) {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let parallel = threads >= 2 && rules.len() >= 2 && ctx.module.entities.len() >= PARALLEL_FROM;
@@ -74,10 +75,6 @@ fn check_all(ctx: &LintContext<'_>, rules: &[&dyn Rule], out: &mut Vec<Diagnosti
         return;
     }
     std::thread::scope(|s| {
-        // Without a thread, this one takes every rule.
-        // The two facts most rules start from are built first, one on each
-        // thread, rather than by whichever rule asks first while the other
-        // thread waits for it.
         let other = std::thread::Builder::new()
             .name("symflow-rules".to_owned())
             .spawn_scoped(s, || {
@@ -87,6 +84,7 @@ fn check_all(ctx: &LintContext<'_>, rules: &[&dyn Rule], out: &mut Vec<Diagnosti
                 found
             });
         ctx.bodies();
+        // Without a second thread, this one takes every rule.
         take_all(out);
         if let Ok(other) = other {
             match other.join() {

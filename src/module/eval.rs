@@ -582,15 +582,20 @@ impl<'a> Env<'a, '_> {
         res
     }
 
+    /// Read and register the file `file(p)` names, or the evaluation error
+    /// saying why it cannot be read.
+    fn read_file_arg(&mut self, p: &str, sp: Span) -> Result<FileId, Value> {
+        let path = self.resolve(p);
+        self.read_file(&path)
+            .map_err(|m| err(format!("cannot read {}: {m}", path.display()), Some(sp)))
+    }
+
     fn fn_file(&mut self, args: &[Value], sp: Span) -> Value {
         match args {
-            [Value::String(p)] => {
-                let path = self.resolve(p);
-                match self.read_file(&path) {
-                    Ok(id) => Value::String(String::clone(&self.sources.get(id).text)),
-                    Err(m) => err(format!("cannot read {}: {m}", path.display()), Some(sp)),
-                }
-            }
+            [Value::String(p)] => match self.read_file_arg(p, sp) {
+                Ok(id) => Value::String(String::clone(&self.sources.get(id).text)),
+                Err(e) => e,
+            },
             [u @ Value::Unknown(_)] => u.clone(),
             [other] => err(
                 format!("file() needs a string path, not {}", other.type_name()),
@@ -1256,21 +1261,31 @@ impl<'a> Env<'a, '_> {
                         continue;
                     }
                     let is_code = name == "implementation" || name == "on_change";
-                    let value = match self.implementation_file(is_code, &a.value) {
-                        Some(v) => v,
-                        None => self.eval(&a.value),
+                    // `file(...)` in a code attribute: its argument (evaluated
+                    // once) says which file holds the code.
+                    let file_call = match &a.value {
+                        Expression::FuncCall(f)
+                            if is_code
+                                && f.name.namespace.is_empty()
+                                && f.name.name.value().as_str() == "file" =>
+                        {
+                            Some(f)
+                        }
+                        _ => None,
+                    };
+                    let file_arg =
+                        file_call.map(|f| f.args.get(0).map_or(Value::Null, |x| self.eval(x)));
+                    let value = match (&file_arg, file_call) {
+                        (Some(Value::String(p)), Some(f))
+                            if self.opts.skip_implementation_text && f.args.len() == 1 =>
+                        {
+                            let sp = self.span(a.value.span());
+                            self.file_text_left_out(p, sp)
+                        }
+                        _ => self.eval(&a.value),
                     };
                     let span = self.span(a.span());
                     if is_code {
-                        let file_arg = match &a.value {
-                            Expression::FuncCall(f)
-                                if f.name.namespace.is_empty()
-                                    && f.name.name.value().as_str() == "file" =>
-                            {
-                                Some(f.args.get(0).map_or(Value::Null, |x| self.eval(x)))
-                            }
-                            _ => None,
-                        };
                         self.impl_hits.push(ImplHit {
                             attribute: if path.is_empty() {
                                 name.to_owned()
@@ -1327,36 +1342,21 @@ impl<'a> Env<'a, '_> {
     }
 
     /// With [`LoadOptions::skip_implementation_text`], the value of
-    /// `file("<path>")` in an implementation attribute: the file is read and
-    /// registered as `file()` would, its text stays out of the value. `None`:
-    /// evaluate the expression as usual.
-    fn implementation_file(&mut self, is_code: bool, e: &'a Expression) -> Option<Value> {
-        if !(is_code && self.opts.skip_implementation_text) {
-            return None;
-        }
-        let Expression::FuncCall(f) = e else {
-            return None;
-        };
-        if !f.name.namespace.is_empty()
-            || f.name.name.value().as_str() != "file"
-            || f.args.len() != 1
-        {
-            return None;
-        }
-        let Value::String(p) = self.eval(f.args.get(0)?) else {
-            return None;
-        };
-        let path = self.resolve(&p);
-        let sp = self.span(e.span());
-        Some(match self.read_file(&path) {
-            Ok(_) => Value::unknown(
+    /// `file("<p>")` in an implementation attribute: the file is read and
+    /// registered as `file()` would, its text stays out of the value.
+    fn file_text_left_out(&mut self, p: &str, sp: Span) -> Value {
+        match self.read_file_arg(p, sp) {
+            Ok(id) => Value::unknown(
                 UnknownReason::Unsupported {
-                    what: format!("the text of {} (not kept when validating)", path.display()),
+                    what: format!(
+                        "the text of {} (not kept when validating)",
+                        self.sources.get(id).path.display()
+                    ),
                 },
                 Some(sp),
             ),
-            Err(m) => err(format!("cannot read {}: {m}", path.display()), Some(sp)),
-        })
+            Err(e) => e,
+        }
     }
 
     fn eval_dynamic(&mut self, b: &'a Block, path: &str, out: &mut Body) {

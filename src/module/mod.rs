@@ -106,8 +106,9 @@ fn load_inner<R>(
     alongside: impl FnOnce() -> R,
 ) -> (Module, R) {
     let leak_trees = observer.is_some();
-    let finish = observer.clone();
-    let finish_here = observer.clone();
+    // `Finished` once loading is done, unwinding included; moved into the
+    // loading thread, or dropped here with it if no thread can start.
+    let finish = FinishGuard(observer.clone());
     // Parsing and evaluation recurse (with depth caps); give them a stack
     // that does not depend on the caller's thread.
     let mut run = |sources: &mut SourceMap| {
@@ -144,14 +145,9 @@ fn load_inner<R>(
             .name("symflow-load".to_owned())
             .stack_size(files::STACK_BYTES)
             .spawn_scoped(s, move || {
-                // `Finished` once this thread is done, unwinding included.
-                let _finish = FinishGuard(finish);
+                let _finish = finish;
                 run(sources)
             });
-        if loader.is_err() {
-            // No loading thread: `Finished` now, so that `alongside` returns.
-            drop(FinishGuard(finish_here));
-        }
         let r = alongside();
         (loader.map(|h| h.join()), r)
     });

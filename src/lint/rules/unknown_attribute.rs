@@ -62,16 +62,13 @@ impl Rule for UnknownAttribute {
                     let Since::V3(version) = s.since else {
                         continue;
                     };
-                    out.push(
-                        INFO.diag(
-                            format!("`{name}` in {} needs provider {version} or later", c.kind),
-                            a.name_span,
-                        )
-                        .with_help(format!(
-                            "this module uses {}",
-                            walk::provider_version_text(ctx.module)
-                        )),
-                    );
+                    out.push(walk::needs_newer_provider(
+                        &INFO,
+                        ctx.module,
+                        &format!("`{name}` in {}", c.kind),
+                        version,
+                        a.name_span,
+                    ));
                     continue;
                 }
                 None => {}

@@ -48,16 +48,13 @@ impl Rule for UnknownResourceType {
             if let Some(s) = s {
                 if let Since::V3(version) = s.since {
                     if major < 3 {
-                        out.push(
-                            INFO.diag(
-                                format!("{what} `{}` needs provider {version} or later", b.rtype),
-                                b.type_span,
-                            )
-                            .with_help(format!(
-                                "this module uses {}",
-                                walk::provider_version_text(ctx.module)
-                            )),
-                        );
+                        out.push(walk::needs_newer_provider(
+                            &INFO,
+                            ctx.module,
+                            &format!("{what} `{}`", b.rtype),
+                            version,
+                            b.type_span,
+                        ));
                     }
                 }
                 continue;

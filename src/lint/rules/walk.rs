@@ -1,6 +1,8 @@
 //! Shared traversal for the schema rules: every body of every `sym_*` block
 //! (and `provider "sym"`) paired with the schema that describes it.
 
+use crate::diag::Diagnostic;
+use crate::lint::RuleInfo;
 use crate::module::{Body, Mode, Module, ResourceBlock, Value, VersionSource};
 use crate::schema::{self, BodySchema, Kind, ResourceSchema};
 use crate::source::{SourceMap, Span};
@@ -154,6 +156,19 @@ impl<'a> Iterator for Bodies<'a> {
 
 /// "provider 3.x (~> 3.0 in required_providers)" and the like, for help texts.
 #[must_use]
+/// "`what` needs provider `version` or later", with the version the
+/// module uses as help (for names added in a 3.x release).
+pub fn needs_newer_provider(
+    info: &'static RuleInfo,
+    m: &Module,
+    what: &str,
+    version: &str,
+    span: Span,
+) -> Diagnostic {
+    info.diag(format!("{what} needs provider {version} or later"), span)
+        .with_help(format!("this module uses {}", provider_version_text(m)))
+}
+
 pub fn provider_version_text(m: &Module) -> String {
     let v = &m.provider_version;
     match (v.source, &v.text) {
