@@ -466,6 +466,7 @@ fn tfvars_precedence() {
         ],
         known_ids: std::collections::BTreeMap::new(),
         skip_implementation_text: false,
+        single_thread: false,
     };
     let (_, _, text) = snapshot_fixture("tfvars", &opts);
     insta::assert_snapshot!("tfvars", text);
@@ -1230,4 +1231,97 @@ resource "sym_flow" "c" {
     );
     assert_eq!(on_change(&full), Value::String("# on change\n".to_owned()));
     assert_eq!(sources_of(&full), skipped);
+}
+
+/// A module big enough to be evaluated on several threads, written so that
+/// the order files are first read in matters: flows read their own
+/// implementation (read ahead), a path only known by evaluating a local
+/// (not read ahead), a file shared by blocks far apart, a missing file, and
+/// repeated blocks.
+fn big_module(extra: &str) -> tempfile::TempDir {
+    let mut main = String::from(
+        "locals {\n  dir = \"${path.module}/dyn\"\n  names = [\"a\", \"b\", \"c\"]\n}\n\
+         resource \"sym_environment\" \"this\" {\n  name = \"prod\"\n}\n",
+    );
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..300 {
+        let source = match i % 5 {
+            0 => format!("file(\"${{path.module}}/impls/f{i}.py\")"),
+            1 => format!("file(\"${{local.dir}}/d{}.py\")", i % 7),
+            2 => "file(\"${path.module}/shared.py\")".to_owned(),
+            3 => format!("file(\"${{path.module}}/missing/m{i}.py\")"),
+            _ => format!("file(\"${{local.dir}}/d{}.py\")", (i + 3) % 7),
+        };
+        writeln!(
+            main,
+            "resource \"sym_flow\" \"f{i}\" {{\n  name = \"flow-{i}\"\n  implementation = {source}\n  \
+             environment_id = sym_environment.this.id\n  vars = {{ n = \"{i}\" }}\n}}"
+        )
+        .expect("write to a String");
+        files.push((
+            format!("impls/f{i}.py"),
+            format!("# flow {i}\n").into_bytes(),
+        ));
+    }
+    main.push_str(
+        "resource \"sym_target\" \"t\" {\n  count = 3\n  type = \"aws_sso_permission_set\"\n  \
+         label = \"t${count.index}\"\n  settings = { permission_set_arn = file(\"${local.dir}/d0.py\") }\n}\n\
+         resource \"sym_target\" \"e\" {\n  for_each = toset(local.names)\n  type = \"aws_sso_permission_set\"\n  \
+         label = each.key\n  settings = { permission_set_arn = \"x\" }\n}\n",
+    );
+    main.push_str(extra);
+    for k in 0..7 {
+        files.push((format!("dyn/d{k}.py"), format!("# dyn {k}\n").into_bytes()));
+    }
+    files.push(("shared.py".to_owned(), b"# shared\n".to_vec()));
+    files.push(("main.tf".to_owned(), main.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    temp_module(&refs)
+}
+
+/// Everything a load produces, as text: the model and the files in
+/// registration order.
+fn whole_load(dir: &Path, opts: &LoadOptions) -> String {
+    let (m, sources) = load_with(dir, opts);
+    let files: Vec<String> = sources
+        .iter()
+        .map(|(id, f)| format!("{id:?} {}", f.path.display()))
+        .collect();
+    format!("{m:#?}\n{files:#?}")
+}
+
+#[test]
+fn parallel_evaluation_gives_the_single_thread_model() {
+    for extra in [
+        "",
+        // A template no worker has registered: the module is evaluated on
+        // one thread instead.
+        "resource \"sym_flow\" \"t\" {\n  name = \"t\"\n  implementation = templatefile(\"${path.module}/shared.py\", {})\n  environment_id = sym_environment.this.id\n}\n",
+    ] {
+        let tmp = big_module(extra);
+        let single = LoadOptions {
+            single_thread: true,
+            ..LoadOptions::default()
+        };
+        let one = whole_load(tmp.path(), &single);
+        let many = whole_load(tmp.path(), &LoadOptions::default());
+        assert!(one == many, "the parallel model differs from the single-thread one");
+        // The module is what it claims: all flows, missing files as errors.
+        let (m, sources) = load_with(tmp.path(), &LoadOptions::default());
+        assert_eq!(m.entities_of("sym_flow").count(), 300 + usize::from(!extra.is_empty()));
+        assert_eq!(m.entities_of("sym_target").count(), 6);
+        let errors = errors_in(&m);
+        assert_eq!(errors.len(), 60, "{errors:#?}");
+        assert!(errors.iter().all(|e| e.contains("cannot read")), "{errors:#?}");
+        // 60 implementations, 7 dynamic paths and the shared file, read once each.
+        assert_eq!(m.read_files.len(), 68);
+        assert_eq!(sources.len(), 69);
+        let f1 = m.entity("sym_flow.f1").expect("f1");
+        assert_eq!(f1.body.str("implementation"), Some("# dyn 1\n"));
+        let f4 = m.entity("sym_flow.f4").expect("f4");
+        assert_eq!(f4.body.str("implementation"), Some("# dyn 0\n"));
+    }
 }

@@ -266,6 +266,7 @@ fn load_options(args: &ValidateArgs) -> anyhow::Result<LoadOptions> {
         known_ids: BTreeMap::new(),
         // Implementation files are analysed from the source map.
         skip_implementation_text: true,
+        single_thread: false,
     })
 }
 

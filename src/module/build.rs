@@ -11,7 +11,7 @@ use crate::hcl::structure::{Block, Structure};
 use crate::hcl::Span as _;
 
 use super::decls::{span_of, Decls};
-use super::eval::{Env, Expansion, ImplHit, Memo};
+use super::eval::{Env, Expansion, ImplHit, LoggedRead, Memo, Store};
 use super::files::{self, ReadCache};
 use super::model::{
     Attribute, ChildModule, Dependency, Entity, ImplementationRef, ImplementationRole,
@@ -63,8 +63,7 @@ pub(crate) fn load_module(
 
     let mut env = Env {
         decls: &decls,
-        sources,
-        cache,
+        store: Store::Own { sources, cache },
         opts,
         root_dir: site.root_dir.clone(),
         dir: site.dir.clone(),
@@ -118,7 +117,8 @@ pub(crate) fn load_module(
         );
     }
 
-    // Child modules.
+    // Child modules (every one: a reference to a remote one is then known
+    // to be external without loading anything).
     let mut child_refs: Vec<RawRef> = Vec::new();
     for (i, m) in decls.modules.iter().enumerate() {
         let mut c = Collector::new(m.file);
@@ -130,82 +130,24 @@ pub(crate) fn load_module(
             .is_some_and(|s| s.starts_with("./") || s.starts_with("../"));
         if !is_local {
             module.external_modules.push(m.name.to_owned());
-            continue;
         }
         let _ = env.child(i);
     }
+    // How each block repeats, before the blocks themselves: parallel
+    // workers read these.
+    for idx in 0..decls.resources.len() {
+        let _ = env.expansion(idx);
+    }
     // Resource and data blocks, with their references.
-    module.blocks.reserve_exact(decls.resources.len());
-    module.entities.reserve(decls.resources.len());
-    let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(decls.resources.len());
-    let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(decls.resources.len());
-    for (idx, d) in decls.resources.iter().enumerate() {
-        let mut c = Collector::new(d.file);
-        c.body(&d.block.body);
-        let refs = c.out;
-        let expansion = env.expansion(idx);
-        let placeholder = match (&expansion, d.count.is_some()) {
-            (Expansion::Single, _) => Vec::new(),
-            (_, true) => vec![(
-                "count".to_owned(),
-                Value::Object(BTreeMap::from([(
-                    "index".to_owned(),
-                    Value::unknown(
-                        UnknownReason::Unsupported {
-                            what: "count.index outside one instance (see the entities)".to_owned(),
-                        },
-                        None,
-                    ),
-                )])),
-            )],
-            (_, false) => {
-                let u = Value::unknown(
-                    UnknownReason::Unsupported {
-                        what: "each.* outside one instance (see the entities)".to_owned(),
-                    },
-                    None,
-                );
-                vec![(
-                    "each".to_owned(),
-                    Value::Object(BTreeMap::from([
-                        ("key".to_owned(), u.clone()),
-                        ("value".to_owned(), u),
-                    ])),
-                )]
-            }
-        };
-        env.impl_hits.clear();
-        let body = env.in_file(d.file, |env| {
-            env.with_bindings(placeholder, |env| env.eval_body(&d.block.body, true, ""))
-        });
-        single_hits.push(std::mem::take(&mut env.impl_hits));
-        let repetition = d.count.or(d.for_each).map(|a| {
-            let value = match &expansion {
-                Expansion::Unknown(u) => u.clone(),
-                _ => env.in_file(d.file, |env| env.eval(&a.value)),
-            };
-            Attribute {
-                name: a.key.value().as_str().to_owned(),
-                span: span_of(d.file, a.span()),
-                name_span: span_of(d.file, a.key.span()),
-                expr_span: span_of(d.file, a.value.span()),
-                value,
-            }
-        });
-        let (type_span, name_span) = label_spans(d.block, d.file);
-        module.blocks.push(ResourceBlock {
-            mode: d.mode,
-            rtype: d.rtype.to_owned(),
-            name: d.name.to_owned(),
-            address: format!("{prefix}{}", d.local_address),
-            span: span_of(d.file, d.block.span()),
-            type_span,
-            name_span,
-            body: body.into(),
-            repetition,
-            references: refs.iter().map(|r| r.reference.clone()).collect(),
-        });
-        block_refs.push(refs);
+    let outs = eval_blocks(&mut env, &prefix);
+    module.blocks.reserve_exact(outs.len());
+    module.entities.reserve(outs.len());
+    let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(outs.len());
+    let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(outs.len());
+    for out in outs {
+        module.blocks.push(out.block);
+        block_refs.push(out.refs);
+        single_hits.push(out.hits);
     }
 
     // Entities: `sym_*` instances.
@@ -357,7 +299,7 @@ pub(crate) fn load_module(
                 super::eval::MAX_EVAL_DEPTH
             ),
             span: Some(sp),
-            path: env.sources.get(sp.file).path.clone(),
+            path: env.sources().get(sp.file).path.clone(),
             help: Some("split the expression into locals".to_owned()),
         });
     }
@@ -374,6 +316,179 @@ pub(crate) fn load_module(
     }
     module.read_files = read;
     module
+}
+
+/// A resource or data block evaluated once (with placeholders for
+/// `count`/`each`), its references and the implementation attributes met.
+struct BlockOut {
+    block: ResourceBlock,
+    refs: Vec<RawRef>,
+    hits: Vec<ImplHit>,
+}
+
+/// Blocks at which evaluating them on several threads starts to pay for
+/// the threads.
+const PARALLEL_BLOCKS: usize = 256;
+
+/// Evaluate every resource and data block of `env`'s module, in order. A
+/// big module is shared out among worker threads (each takes the next
+/// block), whose file reads are then registered here in block order: the
+/// result is the same as on one thread. If a worker meets what only this
+/// thread can do, the module is evaluated here instead.
+fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str) -> Vec<BlockOut> {
+    let n = env.decls.resources.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(4);
+    if n >= PARALLEL_BLOCKS && threads > 1 && !env.opts.single_thread {
+        if let Some(done) = eval_blocks_parallel(env, prefix, threads) {
+            let mut outs = Vec::with_capacity(n);
+            for (out, log, deep) in done {
+                env.replay(log);
+                if let Some(sp) = deep {
+                    env.depth_exceeded.get_or_insert(sp);
+                }
+                outs.push(out);
+            }
+            return outs;
+        }
+    }
+    (0..n).map(|idx| eval_block(env, idx, prefix)).collect()
+}
+
+type WorkerBlock = (BlockOut, Vec<LoggedRead>, Option<Span>);
+
+/// The blocks evaluated by `threads` workers, in block order, or `None`
+/// when a worker could not finish (see [`eval_blocks`]).
+fn eval_blocks_parallel(
+    env: &Env<'_, '_>,
+    prefix: &str,
+    threads: usize,
+) -> Option<Vec<WorkerBlock>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let n = env.decls.resources.len();
+    let next = AtomicUsize::new(0);
+    let give_up = AtomicBool::new(false);
+    let work = |mut w: Env<'_, '_>| -> Option<Vec<(usize, WorkerBlock)>> {
+        let mut done = Vec::new();
+        while !give_up.load(Ordering::Relaxed) {
+            let idx = next.fetch_add(1, Ordering::Relaxed);
+            if idx >= n {
+                return Some(done);
+            }
+            let out = eval_block(&mut w, idx, prefix);
+            if w.blocked() {
+                give_up.store(true, Ordering::Relaxed);
+                return None;
+            }
+            done.push((idx, (out, w.take_log(), w.depth_exceeded.take())));
+        }
+        None
+    };
+    let mut forks = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        forks.push(env.fork()?);
+    }
+    let mine = forks.pop()?;
+    let results: Vec<Option<Vec<(usize, WorkerBlock)>>> = std::thread::scope(|s| {
+        let helpers: Vec<_> = forks
+            .into_iter()
+            .filter_map(|w| {
+                std::thread::Builder::new()
+                    .stack_size(files::STACK_BYTES)
+                    .spawn_scoped(s, || work(w))
+                    .ok()
+            })
+            .collect();
+        // A panicking worker (a bug) gives the blocks back to this thread.
+        let mut results =
+            vec![
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(mine)))
+                    .unwrap_or(None),
+            ];
+        results.extend(helpers.into_iter().map(|h| h.join().unwrap_or(None)));
+        results
+    });
+    let mut slots: Vec<Option<WorkerBlock>> = Vec::new();
+    slots.resize_with(n, || None);
+    for r in results {
+        for (idx, out) in r? {
+            slots[idx] = Some(out);
+        }
+    }
+    slots.into_iter().collect()
+}
+
+/// Evaluate resource or data block `idx` once, with placeholders for
+/// `count.index` and `each.*` when it repeats.
+fn eval_block(env: &mut Env<'_, '_>, idx: usize, prefix: &str) -> BlockOut {
+    let d = &env.decls.resources[idx];
+    let mut c = Collector::new(d.file);
+    c.body(&d.block.body);
+    let refs = c.out;
+    let expansion = env.expansion(idx);
+    let placeholder = match (&expansion, d.count.is_some()) {
+        (Expansion::Single, _) => Vec::new(),
+        (_, true) => vec![(
+            "count".to_owned(),
+            Value::Object(BTreeMap::from([(
+                "index".to_owned(),
+                Value::unknown(
+                    UnknownReason::Unsupported {
+                        what: "count.index outside one instance (see the entities)".to_owned(),
+                    },
+                    None,
+                ),
+            )])),
+        )],
+        (_, false) => {
+            let u = Value::unknown(
+                UnknownReason::Unsupported {
+                    what: "each.* outside one instance (see the entities)".to_owned(),
+                },
+                None,
+            );
+            vec![(
+                "each".to_owned(),
+                Value::Object(BTreeMap::from([
+                    ("key".to_owned(), u.clone()),
+                    ("value".to_owned(), u),
+                ])),
+            )]
+        }
+    };
+    env.impl_hits.clear();
+    let body = env.in_file(d.file, |env| {
+        env.with_bindings(placeholder, |env| env.eval_body(&d.block.body, true, ""))
+    });
+    let hits = std::mem::take(&mut env.impl_hits);
+    let repetition = d.count.or(d.for_each).map(|a| {
+        let value = match &expansion {
+            Expansion::Unknown(u) => u.clone(),
+            _ => env.in_file(d.file, |env| env.eval(&a.value)),
+        };
+        Attribute {
+            name: a.key.value().as_str().to_owned(),
+            span: span_of(d.file, a.span()),
+            name_span: span_of(d.file, a.key.span()),
+            expr_span: span_of(d.file, a.value.span()),
+            value,
+        }
+    });
+    let (type_span, name_span) = label_spans(d.block, d.file);
+    let block = ResourceBlock {
+        mode: d.mode,
+        rtype: d.rtype.to_owned(),
+        name: d.name.to_owned(),
+        address: format!("{prefix}{}", d.local_address),
+        span: span_of(d.file, d.block.span()),
+        type_span,
+        name_span,
+        body: body.into(),
+        repetition,
+        references: refs.iter().map(|r| r.reference.clone()).collect(),
+    };
+    BlockOut { block, refs, hits }
 }
 
 fn module_source(b: &Block) -> Option<String> {
@@ -423,7 +538,7 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
         |a| span_of(m.file, a.value.span()),
     );
     let child_dir = files::normalize(&env.dir.join(&source));
-    let path = env.sources.get(m.file).path.clone();
+    let path = env.sources().get(m.file).path.clone();
     if !child_dir.is_dir() {
         env.problems.push(Problem {
             kind: ProblemKind::MissingModule,
@@ -479,7 +594,9 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
         ancestors,
         parent_version: Some(env.provider_version.clone()),
     };
-    Some(load_module(&site, env.sources, env.cache, env.opts))
+    let opts = env.opts;
+    let (sources, cache) = env.own_store()?;
+    Some(load_module(&site, sources, cache, opts))
 }
 
 fn variables(
@@ -490,7 +607,7 @@ fn variables(
     let decls = env.decls;
     let type_text = |env: &Env<'_, '_>, e: Option<&Expression>, file: FileId| {
         e.and_then(|e| e.span())
-            .and_then(|r| env.sources.get(file).text.get(r).map(str::to_owned))
+            .and_then(|r| env.sources().get(file).text.get(r).map(str::to_owned))
     };
     let types: BTreeMap<String, Option<String>> = decls
         .variables
@@ -500,15 +617,13 @@ fn variables(
     let mut settings = match &site.inputs {
         None => {
             let mut read = Vec::new();
-            let s = vars::root_values(
-                &site.dir,
-                &types,
-                env.opts,
-                env.sources,
-                env.cache,
-                &mut read,
-                problems,
-            );
+            let opts = env.opts;
+            let s = match env.own_store() {
+                Some((sources, cache)) => {
+                    vars::root_values(&site.dir, &types, opts, sources, cache, &mut read, problems)
+                }
+                None => BTreeMap::new(),
+            };
             for id in read {
                 if env.read_set.insert(id) {
                     env.read_files.push(id);
@@ -591,7 +706,7 @@ fn provider_version_inner(env: &mut Env<'_, '_>, site: &ModuleSite) -> ProviderV
         let lock = site.dir.join(".terraform.lock.hcl");
         if lock.is_file() {
             if let Ok(id) = env.read_file(&lock) {
-                if let Some(v) = lock_version(env.sources, id) {
+                if let Some(v) = lock_version(env.sources(), id) {
                     return v;
                 }
             }
@@ -832,10 +947,7 @@ fn classify(
         match arg {
             Value::String(p) => {
                 let resolved = env.resolve(&p);
-                let file = match env.cache.registered.get(&resolved) {
-                    Some(Ok(id)) => Some(*id),
-                    _ => None,
-                };
+                let file = env.registered_id(&resolved);
                 let exists = file.is_some() || resolved.is_file();
                 ImplementationSource::File {
                     path: PathBuf::from(p),

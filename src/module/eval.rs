@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::hcl::expr::{
     BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
@@ -19,7 +20,7 @@ use crate::hcl::template::{Directive, Element, Template};
 use crate::hcl::Span as _;
 
 use super::decls::{span_of, Decls};
-use super::files::ReadCache;
+use super::files::{read_text, ReadCache, ReadOutcome};
 use super::funcs;
 use super::model::{Attribute, Body, InstanceKey, LoadOptions, Mode, Module, NestedBlock};
 use super::value::{format_number, UnknownReason, Value};
@@ -38,6 +39,7 @@ pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on",
 /// Blocks that are Terraform meta-arguments.
 pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 
+#[derive(Clone)]
 pub(crate) enum Memo<T> {
     Todo,
     Busy,
@@ -81,10 +83,40 @@ pub(crate) fn first_unknown<'v>(values: impl IntoIterator<Item = &'v Value>) -> 
     None
 }
 
+/// Where evaluation reads files from.
+pub(crate) enum Store<'s> {
+    /// The loading thread: files are read and registered as needed.
+    Own {
+        sources: &'s mut SourceMap,
+        cache: &'s mut ReadCache,
+    },
+    /// A worker evaluating blocks in parallel: it sees the files registered
+    /// or read ahead so far, and logs each file it reads so the loading
+    /// thread can register them afterwards, in the order a single thread
+    /// would have.
+    Shared {
+        sources: &'s SourceMap,
+        cache: &'s ReadCache,
+        /// Files read here that nobody had read before.
+        fresh: HashMap<PathBuf, ReadOutcome>,
+        log: Vec<LoggedRead>,
+        /// Set when evaluation needed what a worker cannot do (register a
+        /// template, load a child module): its results are thrown away and
+        /// the module is evaluated on one thread.
+        blocked: bool,
+    },
+}
+
+/// A file a worker read, for the loading thread to register.
+pub(crate) struct LoggedRead {
+    pub path: PathBuf,
+    /// What the worker read, when nobody had read it before.
+    pub fresh: Option<ReadOutcome>,
+}
+
 pub(crate) struct Env<'a, 's> {
     pub decls: &'a Decls<'a>,
-    pub sources: &'s mut SourceMap,
-    pub cache: &'s mut ReadCache,
+    pub store: Store<'s>,
     pub opts: &'s LoadOptions,
     /// Directory relative paths resolve against (the root module's).
     pub root_dir: PathBuf,
@@ -571,9 +603,129 @@ impl<'a> Env<'a, '_> {
         super::files::normalize(&self.root_dir.join(p))
     }
 
+    /// The files registered so far.
+    pub(crate) fn sources(&self) -> &SourceMap {
+        match &self.store {
+            Store::Own { sources, .. } => sources,
+            Store::Shared { sources, .. } => sources,
+        }
+    }
+
+    /// The files registered so far and the read cache, to register more;
+    /// `None` on a worker (which then gives up, see [`Store::Shared`]).
+    pub(crate) fn own_store(&mut self) -> Option<(&mut SourceMap, &mut ReadCache)> {
+        match &mut self.store {
+            Store::Own { sources, cache } => Some((&mut **sources, &mut **cache)),
+            Store::Shared { blocked, .. } => {
+                *blocked = true;
+                None
+            }
+        }
+    }
+
+    /// The id of a file already registered under `path` (normalized).
+    pub(crate) fn registered_id(&self, path: &Path) -> Option<FileId> {
+        let cache: &ReadCache = match &self.store {
+            Store::Own { cache, .. } => cache,
+            Store::Shared { cache, .. } => cache,
+        };
+        match cache.registered.get(path) {
+            Some(Ok(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// A worker for evaluating blocks in parallel: it starts from what this
+    /// environment knows (variables, locals, expansions, child modules) and
+    /// reads files through [`Store::Shared`]. `None` when this environment
+    /// is itself a worker or holds loaded child modules (not copied).
+    pub(crate) fn fork(&self) -> Option<Env<'a, '_>> {
+        let Store::Own { sources, cache } = &self.store else {
+            return None;
+        };
+        let children = self
+            .children
+            .iter()
+            .map(|c| match c {
+                Memo::Done(None) => Some(Memo::Done(None)),
+                Memo::Todo => Some(Memo::Todo),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Env {
+            decls: self.decls,
+            store: Store::Shared {
+                sources,
+                cache,
+                fresh: HashMap::default(),
+                log: Vec::new(),
+                blocked: false,
+            },
+            opts: self.opts,
+            root_dir: self.root_dir.clone(),
+            path_module: self.path_module.clone(),
+            prefix: self.prefix.clone(),
+            module_path: self.module_path.clone(),
+            ancestors: self.ancestors.clone(),
+            read_files: Vec::new(),
+            read_set: rustc_hash::FxHashSet::default(),
+            var_values: self.var_values.clone(),
+            locals: self.locals.clone(),
+            expansions: self.expansions.clone(),
+            attr_memo: self.attr_memo.clone(),
+            children,
+            scope: Vec::new(),
+            file: self.file,
+            depth: 0,
+            impl_hits: Vec::new(),
+            depth_exceeded: None,
+            dir: self.dir.clone(),
+            problems: Vec::new(),
+            provider_version: self.provider_version.clone(),
+        })
+    }
+
+    /// The files a worker read since the last call, in order.
+    pub(crate) fn take_log(&mut self) -> Vec<LoggedRead> {
+        match &mut self.store {
+            Store::Shared { log, .. } => std::mem::take(log),
+            Store::Own { .. } => Vec::new(),
+        }
+    }
+
+    /// Register (in order) the files a worker read, as [`Env::read_file`]
+    /// would have when reading them here.
+    pub(crate) fn replay(&mut self, log: Vec<LoggedRead>) {
+        for r in log {
+            let Some((sources, cache)) = self.own_store() else {
+                return;
+            };
+            if let Ok(id) = cache.read_with(&r.path, sources, r.fresh) {
+                if self.read_set.insert(id) {
+                    self.read_files.push(id);
+                }
+            }
+        }
+    }
+
+    /// Whether a worker met something only the loading thread can do.
+    pub(crate) fn blocked(&self) -> bool {
+        matches!(self.store, Store::Shared { blocked: true, .. })
+    }
+
     /// Read a file through the cache, registering it and recording it.
     pub(crate) fn read_file(&mut self, path: &Path) -> Result<FileId, String> {
-        let res = self.cache.read(path, self.sources);
+        if let Store::Shared { cache, log, .. } = &mut self.store {
+            let path = super::files::normalize(path);
+            if let Some(Ok(id)) = cache.registered.get(&path) {
+                log.push(LoggedRead { path, fresh: None });
+                return Ok(*id);
+            }
+        }
+        let Some((sources, cache)) = self.own_store() else {
+            return Err("internal: a worker cannot register files".to_owned());
+        };
+        let res = cache.read(path, sources);
         if let Ok(id) = res {
             if self.read_set.insert(id) {
                 self.read_files.push(id);
@@ -582,18 +734,69 @@ impl<'a> Env<'a, '_> {
         res
     }
 
-    /// Read and register the file `file(p)` names, or the evaluation error
-    /// saying why it cannot be read.
-    fn read_file_arg(&mut self, p: &str, sp: Span) -> Result<FileId, Value> {
+    /// The text of the file `file(p)` names (as registered: without a
+    /// leading BOM) and its path, or the evaluation error saying why it
+    /// cannot be read. On a worker the read is logged, not registered.
+    fn read_file_arg(&mut self, p: &str, sp: Span) -> Result<(PathBuf, Arc<String>), Value> {
         let path = self.resolve(p);
-        self.read_file(&path)
-            .map_err(|m| err(format!("cannot read {}: {m}", path.display()), Some(sp)))
+        let fail = |m: &str| err(format!("cannot read {}: {m}", path.display()), Some(sp));
+        match &mut self.store {
+            Store::Own { .. } => match self.read_file(&path) {
+                Ok(id) => {
+                    let f = self.sources().get(id);
+                    Ok((f.path.clone(), Arc::clone(&f.text)))
+                }
+                Err(m) => Err(fail(&m)),
+            },
+            Store::Shared {
+                sources,
+                cache,
+                fresh,
+                log,
+                ..
+            } => {
+                let path = super::files::normalize(&path);
+                let outcome = if let Some(r) = cache.registered.get(&path) {
+                    log.push(LoggedRead {
+                        path: path.clone(),
+                        fresh: None,
+                    });
+                    return match r {
+                        Ok(id) => Ok((path, Arc::clone(&sources.get(*id).text))),
+                        Err(m) => Err(fail(m)),
+                    };
+                } else if let Some(o) = cache.prefetched.get(&path) {
+                    log.push(LoggedRead {
+                        path: path.clone(),
+                        fresh: None,
+                    });
+                    o.clone()
+                } else {
+                    let o = fresh
+                        .entry(path.clone())
+                        .or_insert_with(|| read_text(&path))
+                        .clone();
+                    log.push(LoggedRead {
+                        path: path.clone(),
+                        fresh: Some(o.clone()),
+                    });
+                    o
+                };
+                match outcome {
+                    ReadOutcome::Text(t) => match t.strip_prefix('\u{feff}') {
+                        Some(rest) => Ok((path, Arc::new(rest.to_owned()))),
+                        None => Ok((path, t)),
+                    },
+                    other => Err(fail(&ReadCache::failure(&other))),
+                }
+            }
+        }
     }
 
     fn fn_file(&mut self, args: &[Value], sp: Span) -> Value {
         match args {
             [Value::String(p)] => match self.read_file_arg(p, sp) {
-                Ok(id) => Value::String(String::clone(&self.sources.get(id).text)),
+                Ok((_, text)) => Value::String(String::clone(&text)),
                 Err(e) => e,
             },
             [u @ Value::Unknown(_)] => u.clone(),
@@ -623,7 +826,7 @@ impl<'a> Env<'a, '_> {
             Ok(id) => id,
             Err(m) => return err(format!("cannot read {}: {m}", path.display()), Some(sp)),
         };
-        let text = self.sources.get(id).text.clone();
+        let text = self.sources().get(id).text.clone();
         let template = match crate::hcl::parser::parse_template(&text) {
             Ok(t) => t,
             Err(e) => {
@@ -790,6 +993,8 @@ impl<'a> Env<'a, '_> {
     /// missing or being loaded (a cycle).
     pub(crate) fn child(&mut self, i: usize) -> Option<&Module> {
         if matches!(self.children[i], Memo::Todo) {
+            // A worker cannot load a module: it gives up (see `Store`).
+            self.own_store()?;
             self.children[i] = Memo::Busy;
             let loaded = super::build::load_child(self, i);
             self.children[i] = Memo::Done(loaded.map(Box::new));
@@ -1346,12 +1551,9 @@ impl<'a> Env<'a, '_> {
     /// registered as `file()` would, its text stays out of the value.
     fn file_text_left_out(&mut self, p: &str, sp: Span) -> Value {
         match self.read_file_arg(p, sp) {
-            Ok(id) => Value::unknown(
+            Ok((path, _)) => Value::unknown(
                 UnknownReason::Unsupported {
-                    what: format!(
-                        "the text of {} (not kept when validating)",
-                        self.sources.get(id).path.display()
-                    ),
+                    what: format!("the text of {} (not kept when validating)", path.display()),
                 },
                 Some(sp),
             ),

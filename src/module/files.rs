@@ -21,6 +21,7 @@ pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 pub(crate) const STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// The text of a file, or why it could not be read.
+#[derive(Clone)]
 pub(crate) enum ReadOutcome {
     /// Shared: a file read ahead may be analysed on another thread too.
     Text(Arc<String>),
@@ -184,11 +185,22 @@ pub(crate) struct ReadCache {
 impl ReadCache {
     /// Read (once) and register a file that evaluation needs.
     pub(crate) fn read(&mut self, path: &Path, sources: &mut SourceMap) -> Result<FileId, String> {
+        self.read_with(path, sources, None)
+    }
+
+    /// [`ReadCache::read`], with what a worker already read of a file
+    /// nobody had read before (used instead of reading it again).
+    pub(crate) fn read_with(
+        &mut self,
+        path: &Path,
+        sources: &mut SourceMap,
+        fresh: Option<ReadOutcome>,
+    ) -> Result<FileId, String> {
         let path = normalize(path);
         if let Some(r) = self.registered.get(&path) {
             return r.clone();
         }
-        let outcome = match self.prefetched.remove(&path) {
+        let outcome = match self.prefetched.remove(&path).or(fresh) {
             Some(o) => o,
             None => read_text(&path),
         };
@@ -196,11 +208,19 @@ impl ReadCache {
             ReadOutcome::Text(t) => {
                 Ok(sources.add(SourceFile::shared(path.clone(), path.clone(), t)))
             }
-            ReadOutcome::BadUtf8(_, at) => Err(format!("file is not valid UTF-8 (byte {at})")),
-            ReadOutcome::Failed(m) => Err(m),
+            other => Err(Self::failure(&other)),
         };
         self.registered.insert(path, res.clone());
         res
+    }
+
+    /// Why a file that was not read as text cannot be used.
+    pub(crate) fn failure(outcome: &ReadOutcome) -> String {
+        match outcome {
+            ReadOutcome::Text(_) => String::new(),
+            ReadOutcome::BadUtf8(_, at) => format!("file is not valid UTF-8 (byte {at})"),
+            ReadOutcome::Failed(m) => m.clone(),
+        }
     }
 }
 

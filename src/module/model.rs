@@ -401,4 +401,8 @@ pub struct LoadOptions {
     /// files from the source map: a copy of every implementation would be
     /// memory touched for nothing.
     pub skip_implementation_text: bool,
+    /// Evaluate on the loading thread only. A big module's blocks are
+    /// otherwise shared out among threads; the model is the same either
+    /// way (tests compare the two).
+    pub single_thread: bool,
 }
