@@ -21,3 +21,12 @@ pub mod scaffold;
 pub mod schema;
 pub mod simulate;
 pub mod source;
+
+/// How many threads can run at once (at least 1). Asked of the system once:
+/// the answer reads cgroup files, and loading and checking ask it often.
+#[must_use]
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+}

@@ -62,7 +62,7 @@ const PARALLEL_FROM: usize = 256;
 /// first, one on each thread. The order of findings does not matter here:
 /// [`finish`] sorts them.
 fn check_all(ctx: &LintContext<'_>, rules: &[&dyn Rule], out: &mut Vec<Diagnostic>) {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = crate::cores();
     let parallel = threads >= 2 && rules.len() >= 2 && ctx.module.entities.len() >= PARALLEL_FROM;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take_all = |found: &mut Vec<Diagnostic>| {

@@ -144,16 +144,27 @@ pub(crate) fn load_module(
     module.entities.reserve(outs.len());
     let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(outs.len());
     let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(outs.len());
+    let mut single_entities: Vec<Option<Entity>> = Vec::with_capacity(outs.len());
     for out in outs {
         module.blocks.push(out.block);
         block_refs.push(out.refs);
         single_hits.push(out.hits);
+        single_entities.push(out.entity);
     }
 
     // Entities: `sym_*` instances.
     let mut local_closure = LocalClosure::new(&decls);
     for (idx, d) in decls.resources.iter().enumerate() {
         if !d.rtype.starts_with("sym_") {
+            continue;
+        }
+        if let Some(entity) = single_entities[idx].take() {
+            for hit in std::mem::take(&mut single_hits[idx]) {
+                if let Some(r) = classify(&mut env, d.rtype, &entity.address, hit) {
+                    module.implementations.push(r);
+                }
+            }
+            module.entities.push(entity);
             continue;
         }
         let keys: Vec<Option<InstanceKey>> = match env.expansion(idx) {
@@ -324,6 +335,9 @@ struct BlockOut {
     block: ResourceBlock,
     refs: Vec<RawRef>,
     hits: Vec<ImplHit>,
+    /// The entity of a `sym_*` block that does not repeat (its
+    /// implementation files are classified after the files are registered).
+    entity: Option<Entity>,
 }
 
 /// Blocks at which evaluating them on several threads starts to pay for
@@ -337,9 +351,7 @@ const PARALLEL_BLOCKS: usize = 256;
 /// thread can do, the module is evaluated here instead.
 fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str) -> Vec<BlockOut> {
     let n = env.decls.resources.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(4);
+    let threads = crate::cores().min(4);
     if n >= PARALLEL_BLOCKS && threads > 1 && !env.opts.single_thread {
         if let Some(done) = eval_blocks_parallel(env, prefix, threads) {
             let mut outs = Vec::with_capacity(n);
@@ -353,7 +365,10 @@ fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str) -> Vec<BlockOut> {
             return outs;
         }
     }
-    (0..n).map(|idx| eval_block(env, idx, prefix)).collect()
+    let mut closure = LocalClosure::new(env.decls);
+    (0..n)
+        .map(|idx| eval_block(env, &mut closure, idx, prefix))
+        .collect()
 }
 
 type WorkerBlock = (BlockOut, Vec<LoggedRead>, Option<Span>);
@@ -371,12 +386,13 @@ fn eval_blocks_parallel(
     let give_up = AtomicBool::new(false);
     let work = |mut w: Env<'_, '_>| -> Option<Vec<(usize, WorkerBlock)>> {
         let mut done = Vec::new();
+        let mut closure = LocalClosure::new(w.decls);
         while !give_up.load(Ordering::Relaxed) {
             let idx = next.fetch_add(1, Ordering::Relaxed);
             if idx >= n {
                 return Some(done);
             }
-            let out = eval_block(&mut w, idx, prefix);
+            let out = eval_block(&mut w, &mut closure, idx, prefix);
             if w.blocked() {
                 give_up.store(true, Ordering::Relaxed);
                 return None;
@@ -421,7 +437,12 @@ fn eval_blocks_parallel(
 
 /// Evaluate resource or data block `idx` once, with placeholders for
 /// `count.index` and `each.*` when it repeats.
-fn eval_block(env: &mut Env<'_, '_>, idx: usize, prefix: &str) -> BlockOut {
+fn eval_block(
+    env: &mut Env<'_, '_>,
+    closure: &mut LocalClosure,
+    idx: usize,
+    prefix: &str,
+) -> BlockOut {
     let d = &env.decls.resources[idx];
     let mut c = Collector::new(d.file);
     c.body(&d.block.body);
@@ -488,7 +509,29 @@ fn eval_block(env: &mut Env<'_, '_>, idx: usize, prefix: &str) -> BlockOut {
         repetition,
         references: refs.iter().map(|r| r.reference.clone()).collect(),
     };
-    BlockOut { block, refs, hits }
+    let entity =
+        (d.rtype.starts_with("sym_") && matches!(expansion, Expansion::Single)).then(|| {
+            let depends_on = dependencies(env, closure, &refs, idx);
+            Entity {
+                mode: d.mode,
+                rtype: d.rtype.to_owned(),
+                name: d.name.to_owned(),
+                key: None,
+                address: env.instance_address(idx, None),
+                block_address: block.address.clone(),
+                module_path: env.module_path.clone(),
+                span: block.span,
+                name_span,
+                body: std::sync::Arc::clone(&block.body),
+                depends_on,
+            }
+        });
+    BlockOut {
+        block,
+        refs,
+        hits,
+        entity,
+    }
 }
 
 fn module_source(b: &Block) -> Option<String> {

@@ -389,8 +389,7 @@ fn parse_parallel(
     path_module: &str,
     observer: Option<&super::Observer>,
 ) -> Vec<Work> {
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
+    let threads = crate::cores()
         .clamp(1, 8)
         .min(paths.len().div_ceil(16).max(1));
     let work = |p: &PathBuf| work_on(p, root_dir, path_module, observer);

@@ -296,9 +296,7 @@ pub fn analyze(text: &str) -> PyAnalysis {
 pub fn analyze_all(texts: &[&str]) -> Vec<PyAnalysis> {
     const MIN_PARALLEL_BYTES: usize = 256 * 1024;
     let total: usize = texts.iter().map(|t| t.len()).sum();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(8);
+    let threads = crate::cores().min(8);
     if threads < 2 || total < MIN_PARALLEL_BYTES || texts.len() < 2 {
         return texts.iter().map(|t| analyze(t)).collect();
     }
