@@ -313,14 +313,14 @@ impl<'t> Parser<'t> {
         }
         let start = self.pos;
         loop {
+            // ASCII name characters in one tight run.
+            let rest = &self.b[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&c| !is_ascii_id_continue(c))
+                .unwrap_or(rest.len());
             match self.peek() {
-                Some(c) if c.is_ascii() => {
-                    if is_ascii_id_continue(c) {
-                        self.pos += 1;
-                    } else {
-                        break;
-                    }
-                }
+                Some(c) if c.is_ascii() => break,
                 Some(_) => match self.text[self.pos..].chars().next() {
                     Some(ch) if unicode_ident::is_xid_continue(ch) => self.pos += ch.len_utf8(),
                     _ => break,
@@ -1090,6 +1090,22 @@ impl<'t> Parser<'t> {
     fn quoted(&mut self) -> PResult<Expression> {
         let start = self.pos;
         self.pos += 1;
+        // Most strings are plain text: no escape, no `${`/`%{`. Take those
+        // in one slice, without building a template.
+        let rest = &self.b[self.pos..];
+        if let Some(n) = rest
+            .iter()
+            .position(|&c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))
+        {
+            if rest[n] == b'"' {
+                let s = self.text[self.pos..self.pos + n].to_owned();
+                self.pos += n + 1;
+                return Ok(Expression::String(Decorated::new(
+                    s,
+                    Sp::new(start, self.pos),
+                )));
+            }
+        }
         let t = self.template(TemplateEnd::Quote)?;
         self.expect(b'"', "`\"` to close the string")?;
         let sp = Sp::new(start, self.pos);
@@ -1156,7 +1172,17 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let mut out = String::new();
         let mut run = self.pos;
-        while let Some(c) = self.peek() {
+        let quote = end == TemplateEnd::Quote;
+        loop {
+            // Skip plain text in one tight run up to a byte that may matter.
+            let rest = &self.b[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&c| {
+                    matches!(c, b'$' | b'%' | b'\n' | b'\r') || (quote && matches!(c, b'"' | b'\\'))
+                })
+                .unwrap_or(rest.len());
+            let Some(c) = self.peek() else { break };
             match c {
                 b'$' | b'%' if self.peek_at(1) == Some(b'{') => break,
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
@@ -1191,7 +1217,11 @@ impl<'t> Parser<'t> {
                 _ => self.pos += 1,
             }
         }
-        out.push_str(&self.text[run..self.pos]);
+        if out.is_empty() {
+            out = self.text[run..self.pos].to_owned();
+        } else {
+            out.push_str(&self.text[run..self.pos]);
+        }
         Ok(Decorated::new(out, Sp::new(start, self.pos)))
     }
 

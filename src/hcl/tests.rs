@@ -625,6 +625,10 @@ proptest! {
             at -= 1;
         }
         let damaged = format!("{}{}{}", &text[..at], insert, &text[at..]);
+        // A backslash inside a `%{ }` directive's text is the one known
+        // difference (hcl-edit leaves escapes undecoded there; HashiCorp's
+        // parser and ours decode them): not compared.
+        prop_assume!(!(insert == "\\" && text.contains("%{")));
         if let Err(e) = agree_when_both_accept(&damaged) {
             prop_assert!(false, "{}\n---\n{}", e, damaged);
         }

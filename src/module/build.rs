@@ -176,7 +176,7 @@ pub(crate) fn load_module(
                 .collect(),
         };
         let deps = dependencies(&mut env, &mut local_closure, &block_refs[idx], idx);
-        let block_address = format!("{prefix}{}", d.local_address);
+        let block_address = [prefix.as_str(), d.local_address.as_str()].concat();
         let (_, name_span) = label_spans(d.block, d.file);
         for key in keys {
             let address = env.instance_address(idx, key.as_ref());
@@ -501,7 +501,7 @@ fn eval_block(
         mode: d.mode,
         rtype: d.rtype.to_owned(),
         name: d.name.to_owned(),
-        address: format!("{prefix}{}", d.local_address),
+        address: [prefix, d.local_address.as_str()].concat(),
         span: span_of(d.file, d.block.span()),
         type_span,
         name_span,

@@ -18,6 +18,15 @@ pub(crate) fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
     }
 }
 
+/// `sym_flow.x` or `data.sym_runtime.y`: a block's address within its
+/// module.
+pub(crate) fn local_address(mode: Mode, rtype: &str, name: &str) -> String {
+    match mode {
+        Mode::Managed => [rtype, ".", name].concat(),
+        Mode::Data => ["data.", rtype, ".", name].concat(),
+    }
+}
+
 pub(crate) struct VarDecl<'a> {
     pub name: &'a str,
     pub block: &'a Block,
@@ -159,11 +168,7 @@ impl<'a> Decls<'a> {
                 } else {
                     Mode::Data
                 };
-                let local_address = if mode == Mode::Managed {
-                    format!("{rtype}.{name}")
-                } else {
-                    format!("data.{rtype}.{name}")
-                };
+                let local_address = local_address(mode, rtype, name);
                 if let Some(&i) = self.res_idx.get(&(mode, rtype, name)) {
                     let prev = &self.resources[i];
                     let first = label_span(prev.block, 1, prev.file);

@@ -202,7 +202,7 @@ impl<'a> Env<'a, '_> {
     }
 
     pub(crate) fn address(&self, local: &str) -> String {
-        format!("{}{local}", self.prefix)
+        [self.prefix.as_str(), local].concat()
     }
 
     // ------------------------------------------------------------------
@@ -629,7 +629,7 @@ impl<'a> Env<'a, '_> {
             Store::Own { cache, .. } => cache,
             Store::Shared { cache, .. } => cache,
         };
-        match cache.registered.get(path) {
+        match cache.registered.get(path.as_os_str()) {
             Some(Ok(id)) => Some(*id),
             _ => None,
         }
@@ -717,7 +717,7 @@ impl<'a> Env<'a, '_> {
     pub(crate) fn read_file(&mut self, path: &Path) -> Result<FileId, String> {
         if let Store::Shared { cache, log, .. } = &mut self.store {
             let path = super::files::normalize(path);
-            if let Some(Ok(id)) = cache.registered.get(&path) {
+            if let Some(Ok(id)) = cache.registered.get(path.as_os_str()) {
                 log.push(LoggedRead { path, fresh: None });
                 return Ok(*id);
             }
@@ -756,7 +756,7 @@ impl<'a> Env<'a, '_> {
                 ..
             } => {
                 let path = super::files::normalize(&path);
-                let outcome = if let Some(r) = cache.registered.get(&path) {
+                let outcome = if let Some(r) = cache.registered.get(path.as_os_str()) {
                     log.push(LoggedRead {
                         path: path.clone(),
                         fresh: None,
@@ -765,7 +765,7 @@ impl<'a> Env<'a, '_> {
                         Ok(id) => Ok((path, Arc::clone(&sources.get(*id).text))),
                         Err(m) => Err(fail(m)),
                     };
-                } else if let Some(o) = cache.prefetched.get(&path) {
+                } else if let Some(o) = cache.prefetched.get(path.as_os_str()) {
                     log.push(LoggedRead {
                         path: path.clone(),
                         fresh: None,
@@ -1013,23 +1013,20 @@ impl<'a> Env<'a, '_> {
         ops: &[&'a TraversalOperator],
         sp: Span,
     ) -> Value {
-        let local_addr = if mode == Mode::Managed {
-            format!("{rtype}.{name}")
-        } else {
-            format!("data.{rtype}.{name}")
-        };
         let Some(&idx) = self.decls.res_idx.get(&(mode, rtype, name)) else {
             let what = if mode == Mode::Managed {
                 "resource"
             } else {
                 "data source"
             };
+            let local_addr = super::decls::local_address(mode, rtype, name);
             return err(format!("undeclared {what} `{local_addr}`"), Some(sp));
         };
+        let local_addr = self.decls.resources[idx].local_address.as_str();
         if !rtype.starts_with("sym_") {
             return Value::unknown(
                 UnknownReason::External {
-                    address: self.address(&local_addr),
+                    address: self.address(local_addr),
                 },
                 Some(sp),
             );
@@ -1495,7 +1492,7 @@ impl<'a> Env<'a, '_> {
                             attribute: if path.is_empty() {
                                 name.to_owned()
                             } else {
-                                format!("{path}.{name}")
+                                [path, ".", name].concat()
                             },
                             // Inline code or a path: the value decides; for
                             // `file(...)` the argument does (no copy of the text).

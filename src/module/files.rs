@@ -1,6 +1,7 @@
 //! Reading and parsing the files of one module directory, in parallel.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -58,7 +59,14 @@ pub(crate) fn read_text(path: &Path) -> ReadOutcome {
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+    // Read the size the file announced, without one more read to find its
+    // end (one system call per file less); a file announcing no size (some
+    // special files) is read to its end, within the limit.
+    let limit = match meta.len() {
+        0 => MAX_FILE_BYTES + 1,
+        n => n,
+    };
+    if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
         return ReadOutcome::Failed(io_message(&e));
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -107,8 +115,26 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
     }
 }
 
+/// Whether `normalize` would give `p` back unchanged: no `.`, `..` or
+/// empty components (most paths; the check is cheaper than rebuilding).
+fn is_tidy(p: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    let b = p.as_os_str().as_encoded_bytes();
+    let rest = b.strip_prefix(b"/").unwrap_or(b);
+    (rest.is_empty() && !b.is_empty())
+        || (!rest.is_empty()
+            && rest
+                .split(|c| *c == b'/')
+                .all(|seg| !seg.is_empty() && seg != b"." && seg != b".."))
+}
+
 /// Lexically tidy a path: drop `.` components and fold `a/..`.
 pub(crate) fn normalize(p: &Path) -> PathBuf {
+    if is_tidy(p) {
+        return p.to_path_buf();
+    }
     let mut out = PathBuf::new();
     let mut depth = 0usize;
     for c in p.components() {
@@ -172,9 +198,11 @@ struct Work {
 /// already registered, shared by a module and its children.
 #[derive(Default)]
 pub(crate) struct ReadCache {
-    pub prefetched: HashMap<PathBuf, ReadOutcome>,
+    /// (Keyed by the bytes of normalized paths: hashing a `Path` walks its
+    /// components, and these maps see every file of a module.)
+    pub prefetched: HashMap<OsString, ReadOutcome>,
     /// Path -> registered file id, or the reason it could not be read.
-    pub registered: HashMap<PathBuf, Result<FileId, String>>,
+    pub registered: HashMap<OsString, Result<FileId, String>>,
     /// Module directories already read (shared by every instance of a
     /// child module).
     pub dirs: HashMap<PathBuf, Arc<DirFiles>>,
@@ -197,10 +225,10 @@ impl ReadCache {
         fresh: Option<ReadOutcome>,
     ) -> Result<FileId, String> {
         let path = normalize(path);
-        if let Some(r) = self.registered.get(&path) {
+        if let Some(r) = self.registered.get(path.as_os_str()) {
             return r.clone();
         }
-        let outcome = match self.prefetched.remove(&path).or(fresh) {
+        let outcome = match self.prefetched.remove(path.as_os_str()).or(fresh) {
             Some(o) => o,
             None => read_text(&path),
         };
@@ -210,7 +238,7 @@ impl ReadCache {
             }
             other => Err(Self::failure(&other)),
         };
-        self.registered.insert(path, res.clone());
+        self.registered.insert(path.into_os_string(), res.clone());
         res
     }
 
@@ -319,7 +347,7 @@ fn load_dir_uncached(
     for w in works {
         let is_override = is_override_file(&w.path);
         for (p, o) in w.prefetched {
-            cache.prefetched.entry(p).or_insert(o);
+            cache.prefetched.entry(p.into_os_string()).or_insert(o);
         }
         match w.outcome {
             ReadOutcome::Failed(msg) => problems.push(Problem {
