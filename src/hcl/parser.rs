@@ -1218,7 +1218,7 @@ impl<'t> Parser<'t> {
             }
         }
         if out.is_empty() {
-            out = self.text[run..self.pos].to_owned();
+            self.text[run..self.pos].clone_into(&mut out);
         } else {
             out.push_str(&self.text[run..self.pos]);
         }
