@@ -114,8 +114,20 @@ fn is_ascii_id_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
 
+/// Bytes that continue a name: ASCII letters, digits, `_` and `-`.
+static ID_CONTINUE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        c += 1;
+    }
+    t
+};
+
 fn is_ascii_id_continue(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+    ID_CONTINUE[usize::from(c)]
 }
 
 impl<'t> Parser<'t> {

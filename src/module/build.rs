@@ -385,7 +385,8 @@ fn eval_blocks_parallel(
     let next = AtomicUsize::new(0);
     let give_up = AtomicBool::new(false);
     let work = |mut w: Env<'_, '_>| -> Option<Vec<(usize, WorkerBlock)>> {
-        let mut done = Vec::new();
+        // Room for every block: growing a vector of results copies them.
+        let mut done = Vec::with_capacity(n);
         let mut closure = LocalClosure::new(w.decls);
         while !give_up.load(Ordering::Relaxed) {
             let idx = next.fetch_add(1, Ordering::Relaxed);

@@ -1525,7 +1525,7 @@ impl<'a> Env<'a, '_> {
                     let sub = if path.is_empty() {
                         kind.to_owned()
                     } else {
-                        format!("{path}.{kind}")
+                        [path, ".", kind].concat()
                     };
                     let inner = self.eval_body(&b.body, false, &sub);
                     out.blocks.push(NestedBlock {
@@ -1577,7 +1577,7 @@ impl<'a> Env<'a, '_> {
         let sub = if path.is_empty() {
             kind.clone()
         } else {
-            format!("{path}.{kind}")
+            [path, ".", kind.as_str()].concat()
         };
         let coll = match b.body.get_attribute("for_each") {
             Some(a) => self.eval(&a.value),

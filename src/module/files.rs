@@ -135,6 +135,61 @@ pub(crate) fn normalize(p: &Path) -> PathBuf {
     if is_tidy(p) {
         return p.to_path_buf();
     }
+    #[cfg(unix)]
+    {
+        normalize_bytes(p)
+    }
+    #[cfg(not(unix))]
+    {
+        normalize_components(p)
+    }
+}
+
+/// [`normalize`] on the bytes of a Unix path, in one pass and one buffer.
+#[cfg(unix)]
+fn normalize_bytes(p: &Path) -> PathBuf {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let b = p.as_os_str().as_bytes();
+    let absolute = b.starts_with(b"/");
+    let mut parts: Vec<&[u8]> = Vec::new();
+    // Components that a `..` may still remove.
+    let mut depth = 0usize;
+    for seg in b.split(|c| *c == b'/') {
+        match seg {
+            b"" | b"." => {}
+            b".." => {
+                if depth > 0 {
+                    parts.pop();
+                    depth -= 1;
+                } else {
+                    parts.push(b"..");
+                }
+            }
+            s => {
+                parts.push(s);
+                depth += 1;
+            }
+        }
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(b.len().max(1));
+    if absolute {
+        out.push(b'/');
+    }
+    for (i, s) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(s);
+    }
+    if out.is_empty() {
+        out.push(b'.');
+    }
+    PathBuf::from(std::ffi::OsString::from_vec(out))
+}
+
+/// [`normalize`] through `Path::components` (other systems).
+#[cfg_attr(unix, allow(dead_code))]
+fn normalize_components(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     let mut depth = 0usize;
     for c in p.components() {
@@ -429,7 +484,8 @@ fn parse_parallel(
     // fixed split leaves one core idle while the other finishes its half.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take_all = || {
-        let mut done: Vec<(usize, Work)> = Vec::new();
+        // Room for every file: growing a vector of results copies them.
+        let mut done: Vec<(usize, Work)> = Vec::with_capacity(paths.len());
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(p) = paths.get(i) else { break };
@@ -637,6 +693,33 @@ mod tests {
             normalize(Path::new("/r/./m/../i.py")),
             PathBuf::from("/r/i.py")
         );
+    }
+
+    #[test]
+    fn both_normalizations_agree() {
+        let segs = ["a", "bb", ".", "..", "", "c.py"];
+        let mut n = 0;
+        for first in ["", "/", "./", "../"] {
+            for x in segs {
+                for y in segs {
+                    for z in segs {
+                        let p = format!("{first}{x}/{y}/{z}");
+                        let p = Path::new(&p);
+                        assert_eq!(
+                            normalize(p),
+                            normalize_components(p),
+                            "{}",
+                            p.display()
+                        );
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(n, 4 * 6 * 6 * 6);
+        assert_eq!(normalize(Path::new("/")), PathBuf::from("/"));
+        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/../a"));
+        assert_eq!(normalize(Path::new("a/../..")), PathBuf::from(".."));
     }
 
     #[test]
