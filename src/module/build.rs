@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::hcl::expr::Expression;
 use crate::hcl::structure::{Block, Structure};
@@ -139,18 +140,18 @@ pub(crate) fn load_module(
         let _ = env.expansion(idx);
     }
     // Resource and data blocks, with their references.
-    let outs = eval_blocks(&mut env, &prefix);
-    module.blocks.reserve_exact(outs.len());
-    module.entities.reserve(outs.len());
-    let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(outs.len());
-    let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(outs.len());
-    let mut single_entities: Vec<Option<Entity>> = Vec::with_capacity(outs.len());
-    for out in outs {
+    let n = decls.resources.len();
+    module.blocks.reserve_exact(n);
+    module.entities.reserve(n);
+    let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(n);
+    let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(n);
+    let mut single_entities: Vec<Option<Box<Entity>>> = Vec::with_capacity(n);
+    eval_blocks(&mut env, &prefix, |out| {
         module.blocks.push(out.block);
         block_refs.push(out.refs);
         single_hits.push(out.hits);
         single_entities.push(out.entity);
-    }
+    });
 
     // Entities: `sym_*` instances.
     let mut local_closure = LocalClosure::new(&decls);
@@ -164,7 +165,7 @@ pub(crate) fn load_module(
                     module.implementations.push(r);
                 }
             }
-            module.entities.push(entity);
+            module.entities.push(*entity);
             continue;
         }
         let keys: Vec<Option<InstanceKey>> = match env.expansion(idx) {
@@ -337,7 +338,7 @@ struct BlockOut {
     hits: Vec<ImplHit>,
     /// The entity of a `sym_*` block that does not repeat (its
     /// implementation files are classified after the files are registered).
-    entity: Option<Entity>,
+    entity: Option<Box<Entity>>,
 }
 
 /// Blocks at which evaluating them on several threads starts to pay for
@@ -349,65 +350,69 @@ const PARALLEL_BLOCKS: usize = 256;
 /// block), whose file reads are then registered here in block order: the
 /// result is the same as on one thread. If a worker meets what only this
 /// thread can do, the module is evaluated here instead.
-fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str) -> Vec<BlockOut> {
+fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str, mut sink: impl FnMut(BlockOut)) {
     let n = env.decls.resources.len();
     let threads = crate::cores().min(4);
     if n >= PARALLEL_BLOCKS && threads > 1 && !env.opts.single_thread {
-        if let Some(done) = eval_blocks_parallel(env, prefix, threads) {
-            let mut outs = Vec::with_capacity(n);
-            for (out, log, deep) in done {
+        if let Some(slots) = eval_blocks_parallel(env, prefix, threads) {
+            for (out, log, deep) in slots.into_iter().filter_map(OnceLock::into_inner) {
                 env.replay(log);
                 if let Some(sp) = deep {
                     env.depth_exceeded.get_or_insert(sp);
                 }
-                outs.push(out);
+                sink(out);
             }
-            return outs;
+            return;
         }
     }
     let mut closure = LocalClosure::new(env.decls);
-    (0..n)
-        .map(|idx| eval_block(env, &mut closure, idx, prefix))
-        .collect()
+    for idx in 0..n {
+        sink(eval_block(env, &mut closure, idx, prefix));
+    }
 }
 
 type WorkerBlock = (BlockOut, Vec<LoggedRead>, Option<Span>);
 
-/// The blocks evaluated by `threads` workers, in block order, or `None`
-/// when a worker could not finish (see [`eval_blocks`]).
+/// The blocks evaluated by `threads` workers, one slot per block (each
+/// worker fills the slots of the blocks it took), or `None` when a worker
+/// could not finish (see [`eval_blocks`]).
 fn eval_blocks_parallel(
     env: &Env<'_, '_>,
     prefix: &str,
     threads: usize,
-) -> Option<Vec<WorkerBlock>> {
+) -> Option<Vec<OnceLock<WorkerBlock>>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let n = env.decls.resources.len();
     let next = AtomicUsize::new(0);
     let give_up = AtomicBool::new(false);
-    let work = |mut w: Env<'_, '_>| -> Option<Vec<(usize, WorkerBlock)>> {
-        // Room for every block: growing a vector of results copies them.
-        let mut done = Vec::with_capacity(n);
+    let slots: Vec<OnceLock<WorkerBlock>> = (0..n).map(|_| OnceLock::new()).collect();
+    let work = |mut w: Env<'_, '_>| -> bool {
         let mut closure = LocalClosure::new(w.decls);
         while !give_up.load(Ordering::Relaxed) {
             let idx = next.fetch_add(1, Ordering::Relaxed);
-            if idx >= n {
-                return Some(done);
-            }
+            let Some(slot) = slots.get(idx) else {
+                return true;
+            };
             let out = eval_block(&mut w, &mut closure, idx, prefix);
             if w.blocked() {
                 give_up.store(true, Ordering::Relaxed);
-                return None;
+                return false;
             }
-            done.push((idx, (out, w.take_log(), w.depth_exceeded.take())));
+            if slot
+                .set((out, w.take_log(), w.depth_exceeded.take()))
+                .is_err()
+            {
+                return false;
+            }
         }
-        None
+        false
     };
     let mut forks = Vec::with_capacity(threads);
     for _ in 0..threads {
         forks.push(env.fork()?);
     }
     let mine = forks.pop()?;
-    let results: Vec<Option<Vec<(usize, WorkerBlock)>>> = std::thread::scope(|s| {
+    let finished = std::thread::scope(|s| {
         let helpers: Vec<_> = forks
             .into_iter()
             .filter_map(|w| {
@@ -418,22 +423,14 @@ fn eval_blocks_parallel(
             })
             .collect();
         // A panicking worker (a bug) gives the blocks back to this thread.
-        let mut results =
-            vec![
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(mine)))
-                    .unwrap_or(None),
-            ];
-        results.extend(helpers.into_iter().map(|h| h.join().unwrap_or(None)));
-        results
-    });
-    let mut slots: Vec<Option<WorkerBlock>> = Vec::new();
-    slots.resize_with(n, || None);
-    for r in results {
-        for (idx, out) in r? {
-            slots[idx] = Some(out);
+        let mut finished =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(mine))).unwrap_or(false);
+        for h in helpers {
+            finished &= h.join().unwrap_or(false);
         }
-    }
-    slots.into_iter().collect()
+        finished
+    });
+    (finished && slots.iter().all(|s| s.get().is_some())).then_some(slots)
 }
 
 /// Evaluate resource or data block `idx` once, with placeholders for
@@ -513,7 +510,7 @@ fn eval_block(
     let entity =
         (d.rtype.starts_with("sym_") && matches!(expansion, Expansion::Single)).then(|| {
             let depends_on = dependencies(env, closure, &refs, idx);
-            Entity {
+            Box::new(Entity {
                 mode: d.mode,
                 rtype: d.rtype.to_owned(),
                 name: d.name.to_owned(),
@@ -525,7 +522,7 @@ fn eval_block(
                 name_span,
                 body: std::sync::Arc::clone(&block.body),
                 depends_on,
-            }
+            })
         });
     BlockOut {
         block,
