@@ -290,9 +290,10 @@ pub(crate) fn load_module(
 
     // Undeclared references, in source order per kind of declaration.
     let mut undeclared: Vec<Reference> = Vec::new();
-    for r in block_refs.iter().flatten().chain(other_refs.iter()) {
-        if !declared(&decls, &r.reference.target) {
-            undeclared.push(r.reference.clone());
+    let block_references = module.blocks.iter().flat_map(|b| &b.references);
+    for r in block_references.chain(other_refs.iter().map(|r| &r.reference)) {
+        if !declared(&decls, &r.target) {
+            undeclared.push(r.clone());
         }
     }
     undeclared.sort_by_key(|r| (r.span.file, r.span.start));
@@ -334,6 +335,8 @@ pub(crate) fn load_module(
 /// `count`/`each`), its references and the implementation attributes met.
 struct BlockOut {
     block: ResourceBlock,
+    /// The references with their instance keys, for a repeated `sym_*`
+    /// block (its instances' dependencies); empty for the others.
     refs: Vec<RawRef>,
     hits: Vec<ImplHit>,
     /// The entity of a `sym_*` block that does not repeat (its
@@ -495,6 +498,16 @@ fn eval_block(
         }
     });
     let (type_span, name_span) = label_spans(d.block, d.file);
+    let is_sym = d.rtype.starts_with("sym_");
+    let single = matches!(expansion, Expansion::Single);
+    let depends_on = (is_sym && single).then(|| dependencies(env, closure, &refs, idx));
+    // The instances of a repeated `sym_*` block need the references (with
+    // their instance keys) again; the others' move into the block.
+    let (references, refs) = if is_sym && !single {
+        (refs.iter().map(|r| r.reference.clone()).collect(), refs)
+    } else {
+        (refs.into_iter().map(|r| r.reference).collect(), Vec::new())
+    };
     let block = ResourceBlock {
         mode: d.mode,
         rtype: d.rtype.to_owned(),
@@ -505,25 +518,23 @@ fn eval_block(
         name_span,
         body: body.into(),
         repetition,
-        references: refs.iter().map(|r| r.reference.clone()).collect(),
+        references,
     };
-    let entity =
-        (d.rtype.starts_with("sym_") && matches!(expansion, Expansion::Single)).then(|| {
-            let depends_on = dependencies(env, closure, &refs, idx);
-            Box::new(Entity {
-                mode: d.mode,
-                rtype: d.rtype.to_owned(),
-                name: d.name.to_owned(),
-                key: None,
-                address: env.instance_address(idx, None),
-                block_address: block.address.clone(),
-                module_path: env.module_path.clone(),
-                span: block.span,
-                name_span,
-                body: std::sync::Arc::clone(&block.body),
-                depends_on,
-            })
-        });
+    let entity = depends_on.map(|depends_on| {
+        Box::new(Entity {
+            mode: d.mode,
+            rtype: d.rtype.to_owned(),
+            name: d.name.to_owned(),
+            key: None,
+            address: env.instance_address(idx, None),
+            block_address: block.address.clone(),
+            module_path: env.module_path.clone(),
+            span: block.span,
+            name_span,
+            body: std::sync::Arc::clone(&block.body),
+            depends_on,
+        })
+    });
     BlockOut {
         block,
         refs,
