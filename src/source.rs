@@ -166,6 +166,11 @@ impl SourceMap {
         Self::default()
     }
 
+    /// Make room for `n` more files (a module registers thousands at once).
+    pub fn reserve(&mut self, n: usize) {
+        self.files.reserve(n);
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(file);

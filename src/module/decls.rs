@@ -92,6 +92,15 @@ fn label_span(b: &Block, i: usize, file: FileId) -> Span {
 impl<'a> Decls<'a> {
     pub(crate) fn build(files: &'a [ParsedFile], prefix: &str) -> Decls<'a> {
         let mut d = Decls::default();
+        // Room for every top-level block as a resource: growing the tables
+        // would copy and rehash them.
+        let blocks: usize = files
+            .iter()
+            .filter_map(|f| f.body.as_ref())
+            .map(|b| b.structures.len())
+            .sum();
+        d.resources.reserve(blocks);
+        d.res_idx.reserve(blocks);
         for f in files {
             // Override files change blocks declared elsewhere; they are
             // parsed (syntax errors count) but are not new declarations, so

@@ -399,6 +399,10 @@ fn load_dir_uncached(
     let works = parse_parallel(&paths, root_dir, path_module, cache.observer.as_ref());
 
     let mut files = Vec::with_capacity(works.len());
+    let ahead: usize = works.iter().map(|w| w.prefetched.len()).sum();
+    sources.reserve(works.len() + ahead);
+    cache.prefetched.reserve(ahead);
+    cache.registered.reserve(ahead);
     for w in works {
         let is_override = is_override_file(&w.path);
         for (p, o) in w.prefetched {
