@@ -151,7 +151,8 @@ fn normalize_bytes(p: &Path) -> PathBuf {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
     let b = p.as_os_str().as_bytes();
     let absolute = b.starts_with(b"/");
-    let mut parts: Vec<&[u8]> = Vec::new();
+    // Room for the components of most paths at once.
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(16);
     // Components that a `..` may still remove.
     let mut depth = 0usize;
     for seg in b.split(|c| *c == b'/') {
@@ -709,12 +710,7 @@ mod tests {
                     for z in segs {
                         let p = format!("{first}{x}/{y}/{z}");
                         let p = Path::new(&p);
-                        assert_eq!(
-                            normalize(p),
-                            normalize_components(p),
-                            "{}",
-                            p.display()
-                        );
+                        assert_eq!(normalize(p), normalize_components(p), "{}", p.display());
                         n += 1;
                     }
                 }
