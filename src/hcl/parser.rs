@@ -211,10 +211,24 @@ impl<'t> Parser<'t> {
     }
 
     /// Spaces, tabs and `/* */` comments (not newlines).
+    #[inline]
     fn skip_sp(&mut self) {
+        // Called between most tokens: nothing to skip is the common case.
+        if matches!(self.peek(), Some(b' ' | b'\t' | b'/')) {
+            self.skip_sp_run();
+        }
+    }
+
+    fn skip_sp_run(&mut self) {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t') => self.pos += 1,
+                Some(b' ' | b'\t') => {
+                    let rest = &self.b[self.pos..];
+                    self.pos += rest
+                        .iter()
+                        .position(|&c| c != b' ' && c != b'\t')
+                        .unwrap_or(rest.len());
+                }
                 Some(b'/') if self.peek_at(1) == Some(b'*') => {
                     if !self.skip_inline_comment() {
                         return;
@@ -267,10 +281,26 @@ impl<'t> Parser<'t> {
     }
 
     /// All whitespace (newlines included) and comments.
+    #[inline]
     fn skip_ws(&mut self) {
+        if matches!(
+            self.peek(),
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'/')
+        ) {
+            self.skip_ws_run();
+        }
+    }
+
+    fn skip_ws_run(&mut self) {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                    let rest = &self.b[self.pos..];
+                    self.pos += rest
+                        .iter()
+                        .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                        .unwrap_or(rest.len());
+                }
                 Some(b'#') => self.skip_to_eol(),
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.skip_to_eol(),
                 Some(b'/') if self.peek_at(1) == Some(b'*') => {
