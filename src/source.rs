@@ -43,6 +43,16 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// A file's text as it is registered: without a leading byte order mark
+/// (copied only when there is one).
+#[must_use]
+pub fn without_bom(text: std::sync::Arc<String>) -> std::sync::Arc<String> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::sync::Arc::new(rest.to_owned()),
+        None => text,
+    }
+}
+
 /// One file's text plus a line index (built on first use: most files of a
 /// run never need one).
 #[derive(Debug, Clone)]
@@ -68,14 +78,10 @@ impl SourceFile {
     /// copied only to drop a leading BOM).
     #[must_use]
     pub fn shared(path: PathBuf, display: PathBuf, text: std::sync::Arc<String>) -> Self {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => std::sync::Arc::new(rest.to_owned()),
-            None => text,
-        };
         SourceFile {
             display,
             path,
-            text,
+            text: without_bom(text),
             line_index: std::sync::OnceLock::new(),
         }
     }

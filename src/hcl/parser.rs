@@ -169,6 +169,12 @@ impl<'t> Parser<'t> {
         self.b.get(self.pos + n).copied()
     }
 
+    /// Move past the bytes `keep` accepts, in one tight run.
+    fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
+        let rest = &self.b[self.pos..];
+        self.pos += rest.iter().position(|&c| !keep(c)).unwrap_or(rest.len());
+    }
+
     fn starts_with(&self, s: &[u8]) -> bool {
         self.b[self.pos..].starts_with(s)
     }
@@ -222,13 +228,7 @@ impl<'t> Parser<'t> {
     fn skip_sp_run(&mut self) {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t') => {
-                    let rest = &self.b[self.pos..];
-                    self.pos += rest
-                        .iter()
-                        .position(|&c| c != b' ' && c != b'\t')
-                        .unwrap_or(rest.len());
-                }
+                Some(b' ' | b'\t') => self.skip_while(|c| c == b' ' || c == b'\t'),
                 Some(b'/') if self.peek_at(1) == Some(b'*') => {
                     if !self.skip_inline_comment() {
                         return;
@@ -295,11 +295,7 @@ impl<'t> Parser<'t> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => {
-                    let rest = &self.b[self.pos..];
-                    self.pos += rest
-                        .iter()
-                        .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-                        .unwrap_or(rest.len());
+                    self.skip_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
                 }
                 Some(b'#') => self.skip_to_eol(),
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.skip_to_eol(),
@@ -356,11 +352,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         loop {
             // ASCII name characters in one tight run.
-            let rest = &self.b[self.pos..];
-            self.pos += rest
-                .iter()
-                .position(|&c| !is_ascii_id_continue(c))
-                .unwrap_or(rest.len());
+            self.skip_while(is_ascii_id_continue);
             match self.peek() {
                 Some(c) if c.is_ascii() => break,
                 Some(_) => match self.text[self.pos..].chars().next() {
@@ -1217,13 +1209,9 @@ impl<'t> Parser<'t> {
         let quote = end == TemplateEnd::Quote;
         loop {
             // Skip plain text in one tight run up to a byte that may matter.
-            let rest = &self.b[self.pos..];
-            self.pos += rest
-                .iter()
-                .position(|&c| {
-                    matches!(c, b'$' | b'%' | b'\n' | b'\r') || (quote && matches!(c, b'"' | b'\\'))
-                })
-                .unwrap_or(rest.len());
+            self.skip_while(|c| {
+                !(matches!(c, b'$' | b'%' | b'\n' | b'\r') || (quote && matches!(c, b'"' | b'\\')))
+            });
             let Some(c) = self.peek() else { break };
             match c {
                 b'$' | b'%' if self.peek_at(1) == Some(b'{') => break,

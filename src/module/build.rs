@@ -177,8 +177,8 @@ pub(crate) fn load_module(
                 .collect(),
         };
         let deps = dependencies(&mut env, &mut local_closure, &block_refs[idx], idx);
-        let block_address = [prefix.as_str(), d.local_address.as_str()].concat();
-        let (_, name_span) = label_spans(d.block, d.file);
+        let block_address = module.blocks[idx].address.clone();
+        let name_span = module.blocks[idx].name_span;
         for key in keys {
             let address = env.instance_address(idx, key.as_ref());
             let (body, hits) = if key.is_none() && matches!(env.expansion(idx), Expansion::Single) {

@@ -603,12 +603,17 @@ impl<'a> Env<'a, '_> {
         super::files::normalize(&self.root_dir.join(p))
     }
 
+    /// The files registered so far and the read cache, read-only.
+    fn view(&self) -> (&SourceMap, &ReadCache) {
+        match &self.store {
+            Store::Own { sources, cache } => (sources, cache),
+            Store::Shared { sources, cache, .. } => (sources, cache),
+        }
+    }
+
     /// The files registered so far.
     pub(crate) fn sources(&self) -> &SourceMap {
-        match &self.store {
-            Store::Own { sources, .. } => sources,
-            Store::Shared { sources, .. } => sources,
-        }
+        self.view().0
     }
 
     /// The files registered so far and the read cache, to register more;
@@ -625,11 +630,7 @@ impl<'a> Env<'a, '_> {
 
     /// The id of a file already registered under `path` (normalized).
     pub(crate) fn registered_id(&self, path: &Path) -> Option<FileId> {
-        let cache: &ReadCache = match &self.store {
-            Store::Own { cache, .. } => cache,
-            Store::Shared { cache, .. } => cache,
-        };
-        match cache.registered.get(path.as_os_str()) {
+        match self.view().1.registered.get(path.as_os_str()) {
             Some(Ok(id)) => Some(*id),
             _ => None,
         }
@@ -755,39 +756,36 @@ impl<'a> Env<'a, '_> {
                 log,
                 ..
             } => {
-                let path = super::files::normalize(&path);
-                let outcome = if let Some(r) = cache.registered.get(path.as_os_str()) {
-                    log.push(LoggedRead {
-                        path: path.clone(),
-                        fresh: None,
-                    });
-                    return match r {
-                        Ok(id) => Ok((path, Arc::clone(&sources.get(*id).text))),
-                        Err(m) => Err(fail(m)),
-                    };
-                } else if let Some(o) = cache.prefetched.get(path.as_os_str()) {
-                    log.push(LoggedRead {
-                        path: path.clone(),
-                        fresh: None,
-                    });
-                    o.clone()
-                } else {
-                    let o = fresh
-                        .entry(path.clone())
-                        .or_insert_with(|| read_text(&path))
-                        .clone();
-                    log.push(LoggedRead {
-                        path: path.clone(),
-                        fresh: Some(o.clone()),
-                    });
-                    o
+                // `path` is normalized (`resolve`). Registered, read ahead or
+                // read here for the first time, as `ReadCache::read` would.
+                let (text, first_read) = match cache.registered.get(path.as_os_str()) {
+                    Some(Ok(id)) => (Ok(Arc::clone(&sources.get(*id).text)), None),
+                    Some(Err(m)) => (Err(m.clone()), None),
+                    None => {
+                        let (outcome, first_read) =
+                            if let Some(o) = cache.prefetched.get(path.as_os_str()) {
+                                (o.clone(), None)
+                            } else {
+                                let o = fresh
+                                    .entry(path.clone())
+                                    .or_insert_with(|| read_text(&path))
+                                    .clone();
+                                (o.clone(), Some(o))
+                            };
+                        let text = match outcome {
+                            ReadOutcome::Text(t) => Ok(crate::source::without_bom(t)),
+                            other => Err(ReadCache::failure(&other)),
+                        };
+                        (text, first_read)
+                    }
                 };
-                match outcome {
-                    ReadOutcome::Text(t) => match t.strip_prefix('\u{feff}') {
-                        Some(rest) => Ok((path, Arc::new(rest.to_owned()))),
-                        None => Ok((path, t)),
-                    },
-                    other => Err(fail(&ReadCache::failure(&other))),
+                log.push(LoggedRead {
+                    path: path.clone(),
+                    fresh: first_read,
+                });
+                match text {
+                    Ok(t) => Ok((path, t)),
+                    Err(m) => Err(fail(&m)),
                 }
             }
         }
