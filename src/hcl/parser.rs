@@ -56,11 +56,24 @@ impl std::error::Error for Error {}
 
 type PResult<T> = Result<T, Error>;
 
+/// The stacks a [`Parser`] builds bodies and objects on.
+type Stacks = (Vec<Structure>, Vec<(ObjectKey, ObjectValue)>);
+
+thread_local! {
+    /// The stacks, kept (empty) between the files a thread parses: each
+    /// file would otherwise grow a pair of its own, then free them.
+    static STACKS: std::cell::Cell<Stacks> = const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
 /// Parse a whole file (a body of attributes and blocks).
 pub fn parse_body(text: &str) -> PResult<Body> {
     let mut p = Parser::new(text)?;
-    let body = p.body(None)?;
-    Ok(body)
+    (p.structures, p.items) = STACKS.take();
+    let body = p.body(None);
+    p.structures.clear();
+    p.items.clear();
+    STACKS.set((p.structures, p.items));
+    body
 }
 
 /// Parse one expression (e.g. a `--var` value), surrounded by any whitespace.
@@ -123,6 +136,19 @@ static ID_CONTINUE: [bool; 256] = {
         t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
         c += 1;
     }
+    t
+};
+
+/// Bytes that end the plain text of a quoted string, or make it more than
+/// plain text: `"`, `\\`, `$`, `%` and line breaks.
+static QUOTED_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'$' as usize] = true;
+    t[b'%' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
     t
 };
 
@@ -1127,10 +1153,7 @@ impl<'t> Parser<'t> {
         // Most strings are plain text: no escape, no `${`/`%{`. Take those
         // in one slice, without building a template.
         let rest = &self.b[self.pos..];
-        if let Some(n) = rest
-            .iter()
-            .position(|&c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))
-        {
+        if let Some(n) = rest.iter().position(|&c| QUOTED_STOP[usize::from(c)]) {
             if rest[n] == b'"' {
                 let s = self.text[self.pos..self.pos + n].to_owned();
                 self.pos += n + 1;

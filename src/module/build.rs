@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use crate::hcl::expr::Expression;
 use crate::hcl::structure::{Block, Structure};
@@ -357,8 +356,8 @@ fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str, mut sink: impl FnMut(BlockOu
     let n = env.decls.resources.len();
     let threads = crate::cores().min(4);
     if n >= PARALLEL_BLOCKS && threads > 1 && !env.opts.single_thread {
-        if let Some(slots) = eval_blocks_parallel(env, prefix, threads) {
-            for (out, log, deep) in slots.into_iter().filter_map(OnceLock::into_inner) {
+        if let Some(done) = eval_blocks_parallel(env, prefix, threads) {
+            for (out, log, deep) in done {
                 env.replay(log);
                 if let Some(sp) = deep {
                     env.depth_exceeded.get_or_insert(sp);
@@ -376,46 +375,43 @@ fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str, mut sink: impl FnMut(BlockOu
 
 type WorkerBlock = (BlockOut, Vec<LoggedRead>, Option<Span>);
 
-/// The blocks evaluated by `threads` workers, one slot per block (each
-/// worker fills the slots of the blocks it took), or `None` when a worker
-/// could not finish (see [`eval_blocks`]).
+/// The blocks evaluated by `threads` workers, in block order (moved out of
+/// the workers' lists as they are taken), or `None`
+/// when a worker could not finish (see [`eval_blocks`]).
 fn eval_blocks_parallel(
     env: &Env<'_, '_>,
     prefix: &str,
     threads: usize,
-) -> Option<Vec<OnceLock<WorkerBlock>>> {
+) -> Option<impl Iterator<Item = WorkerBlock>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let n = env.decls.resources.len();
     let next = AtomicUsize::new(0);
     let give_up = AtomicBool::new(false);
-    let slots: Vec<OnceLock<WorkerBlock>> = (0..n).map(|_| OnceLock::new()).collect();
-    let work = |mut w: Env<'_, '_>| -> bool {
+    // Each worker takes the next block and keeps what it made, in the
+    // order it took them (increasing); the lists are merged afterwards.
+    let work = |mut w: Env<'_, '_>| -> Option<Vec<(usize, WorkerBlock)>> {
         let mut closure = LocalClosure::new(w.decls);
+        let mut done = Vec::with_capacity(n.div_ceil(threads) + 64);
         while !give_up.load(Ordering::Relaxed) {
             let idx = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = slots.get(idx) else {
-                return true;
-            };
+            if idx >= n {
+                return Some(done);
+            }
             let out = eval_block(&mut w, &mut closure, idx, prefix);
             if w.blocked() {
                 give_up.store(true, Ordering::Relaxed);
-                return false;
+                return None;
             }
-            if slot
-                .set((out, w.take_log(), w.depth_exceeded.take()))
-                .is_err()
-            {
-                return false;
-            }
+            done.push((idx, (out, w.take_log(), w.depth_exceeded.take())));
         }
-        false
+        None
     };
     let mut forks = Vec::with_capacity(threads);
     for _ in 0..threads {
         forks.push(env.fork()?);
     }
     let mine = forks.pop()?;
-    let finished = std::thread::scope(|s| {
+    let lists = std::thread::scope(|s| {
         let helpers: Vec<_> = forks
             .into_iter()
             .filter_map(|w| {
@@ -426,14 +422,33 @@ fn eval_blocks_parallel(
             })
             .collect();
         // A panicking worker (a bug) gives the blocks back to this thread.
-        let mut finished =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(mine))).unwrap_or(false);
+        let mut lists =
+            vec![std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(mine))).ok()?];
         for h in helpers {
-            finished &= h.join().unwrap_or(false);
+            lists.push(h.join().ok()?);
         }
-        finished
-    });
-    (finished && slots.iter().all(|s| s.get().is_some())).then_some(slots)
+        lists.into_iter().collect::<Option<Vec<_>>>()
+    })?;
+    in_order(lists, n)
+}
+
+/// Lists of `(index, item)`, each in increasing index order and together
+/// holding each index of `0..n` once, as one sequence in index order;
+/// `None` if some index is missing.
+fn in_order<T>(lists: Vec<Vec<(usize, T)>>, n: usize) -> Option<impl Iterator<Item = T>> {
+    // Indexes are handed out once each and are below `n`: all are there
+    // when there are `n` of them.
+    if lists.iter().map(Vec::len).sum::<usize>() != n {
+        return None;
+    }
+    let mut heads: Vec<_> = lists.into_iter().map(Vec::into_iter).collect();
+    Some((0..n).filter_map(move |idx| {
+        heads
+            .iter_mut()
+            .find(|l| l.as_slice().first().is_some_and(|(i, _)| *i == idx))
+            .and_then(Iterator::next)
+            .map(|(_, item)| item)
+    }))
 }
 
 /// Evaluate resource or data block `idx` once, with placeholders for

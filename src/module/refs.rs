@@ -233,7 +233,9 @@ impl Collector {
         };
         // The text as written, up to the first operator that is not a
         // plain attribute or literal index.
-        let mut text = root.to_owned();
+        // (Sized for the usual `type.name.attr` at once.)
+        let mut text = String::with_capacity(root.len() + 24);
+        text.push_str(root);
         let mut key = None;
         for (i, op) in t.operators.iter().enumerate() {
             match op.value() {
