@@ -600,7 +600,7 @@ impl<'a> Env<'a, '_> {
 
     /// A path as Terraform resolves it (relative to the root module).
     pub(crate) fn resolve(&self, p: &str) -> PathBuf {
-        super::files::normalize(&self.root_dir.join(p))
+        super::files::join_normalized(&self.root_dir, p)
     }
 
     /// The files registered so far and the read cache, read-only.

@@ -207,6 +207,17 @@ fn is_tidy(p: &Path) -> bool {
                 .all(|seg| !seg.is_empty() && seg != b"." && seg != b".."))
 }
 
+/// `normalize(base.join(rel))`. A leading `./` (as `${path.module}/x`
+/// gives in the root module) is dropped first: the joined path is then
+/// usually tidy already and is only copied.
+pub(crate) fn join_normalized(base: &Path, rel: &str) -> PathBuf {
+    let mut rel = rel;
+    while let Some(rest) = rel.strip_prefix("./") {
+        rel = rest.trim_start_matches('/');
+    }
+    normalize(&base.join(rel))
+}
+
 /// Lexically tidy a path: drop `.` components and fold `a/..`.
 pub(crate) fn normalize(p: &Path) -> PathBuf {
     if is_tidy(p) {
@@ -642,7 +653,7 @@ fn work_on(
                 let mut wanted = Vec::new();
                 prefetch_body(&b, path_module, &mut wanted);
                 for rel in wanted {
-                    let p = normalize(&root_dir.join(&rel));
+                    let p = join_normalized(root_dir, &rel);
                     if prefetched.iter().any(|(q, _)| *q == p) {
                         continue;
                     }
@@ -850,6 +861,32 @@ mod tests {
             text(read_text_in(Some(&open), &dir.join("a.tf"))).unwrap(),
             "x = 1\n"
         );
+    }
+
+    #[test]
+    fn joining_without_the_leading_dots_is_the_same() {
+        for base in ["/r/m", "m", ".", "", "/"] {
+            for rel in [
+                "./impls/x.py",
+                "././x.py",
+                ".//x.py",
+                "x.py",
+                "../x.py",
+                "./../x.py",
+                "/abs/x.py",
+                ".",
+                "./",
+                "",
+            ] {
+                let base = Path::new(base);
+                assert_eq!(
+                    join_normalized(base, rel),
+                    normalize(&base.join(rel)),
+                    "{} + {rel}",
+                    base.display()
+                );
+            }
+        }
     }
 
     #[test]
