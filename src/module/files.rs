@@ -831,12 +831,12 @@ mod tests {
 
     #[test]
     fn reading_through_an_open_directory_gives_the_same_outcomes() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().join("m");
-        std::fs::create_dir_all(dir.join("impls")).unwrap();
-        std::fs::write(dir.join("a.tf"), "x = 1\n").unwrap();
-        std::fs::write(dir.join("impls/i.py"), "pass\n").unwrap();
-        std::fs::write(tmp.path().join("outside.py"), "out\n").unwrap();
+        std::fs::create_dir_all(dir.join("impls")).expect("write fixture");
+        std::fs::write(dir.join("a.tf"), "x = 1\n").expect("write fixture");
+        std::fs::write(dir.join("impls/i.py"), "pass\n").expect("write fixture");
+        std::fs::write(tmp.path().join("outside.py"), "out\n").expect("write fixture");
         let open = OpenDir::new(&dir);
         let text = |o: ReadOutcome| match o {
             ReadOutcome::Text(t) => Ok(t.as_str().to_owned()),
@@ -858,7 +858,7 @@ mod tests {
             );
         }
         assert_eq!(
-            text(read_text_in(Some(&open), &dir.join("a.tf"))).unwrap(),
+            text(read_text_in(Some(&open), &dir.join("a.tf"))).expect("a.tf reads"),
             "x = 1\n"
         );
     }
