@@ -95,7 +95,7 @@ pub(crate) fn load_module(
     };
 
     // Variables.
-    let variables = variables(&mut env, site, &mut problems);
+    let variables = variables(&mut env, site, &dir_files.var_files, &mut problems);
     module.variables = variables;
 
     // Provider version and configuration.
@@ -669,6 +669,7 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
 fn variables(
     env: &mut Env<'_, '_>,
     site: &ModuleSite,
+    var_files: &[String],
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<String, Variable> {
     let decls = env.decls;
@@ -685,9 +686,13 @@ fn variables(
         None => {
             let mut read = Vec::new();
             let opts = env.opts;
+            let dir = vars::VarDir {
+                path: &site.dir,
+                listed: var_files,
+            };
             let s = match env.own_store() {
                 Some((sources, cache)) => {
-                    vars::root_values(&site.dir, &types, opts, sources, cache, &mut read, problems)
+                    vars::root_values(&dir, &types, opts, sources, cache, &mut read, problems)
                 }
                 None => BTreeMap::new(),
             };

@@ -322,6 +322,13 @@ pub(crate) struct ParsedFile {
     pub is_override: bool,
 }
 
+/// Files Terraform reads variable values from without being told to.
+fn is_var_file_name(name: &str) -> bool {
+    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
 /// Terraform's override file names.
 pub(crate) fn is_override_file(path: &Path) -> bool {
     path.file_name()
@@ -400,6 +407,10 @@ impl ReadCache {
 pub(crate) struct DirFiles {
     pub files: Vec<ParsedFile>,
     pub problems: Vec<Problem>,
+    /// Names of the variable files the listing showed: `terraform.tfvars`,
+    /// `terraform.tfvars.json`, `*.auto.tfvars`, `*.auto.tfvars.json` (so
+    /// that the directory is listed once).
+    pub var_files: Vec<String>,
 }
 
 /// List, read and parse the `.tf` files of `dir` (sorted by name), in
@@ -459,13 +470,18 @@ fn load_dir_uncached(
             return DirFiles {
                 files: Vec::new(),
                 problems,
+                var_files: Vec::new(),
             };
         }
     };
     let mut names: Vec<String> = Vec::new();
+    let mut var_files: Vec<String> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
+        if is_var_file_name(name) {
+            var_files.push(name.to_owned());
+        }
         if name.ends_with(".tf") && !ignored_name(name) {
             names.push(name.to_owned());
         }
@@ -482,6 +498,7 @@ fn load_dir_uncached(
         return DirFiles {
             files: Vec::new(),
             problems,
+            var_files,
         };
     }
     let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
@@ -563,7 +580,11 @@ fn load_dir_uncached(
             }
         }
     }
-    DirFiles { files, problems }
+    DirFiles {
+        files,
+        problems,
+        var_files,
+    }
 }
 
 fn parse_parallel(

@@ -113,8 +113,15 @@ pub(crate) struct VarSetting {
 
 /// Values assigned to root variables, in increasing precedence, applied on
 /// top of each other. Returns name -> setting, plus problems in tfvars files.
+/// A module directory and the names of the variable files its listing
+/// showed (`terraform.tfvars`, `*.auto.tfvars`...): it is listed once.
+pub(crate) struct VarDir<'a> {
+    pub path: &'a Path,
+    pub listed: &'a [String],
+}
+
 pub(crate) fn root_values(
-    dir: &Path,
+    dir: &VarDir<'_>,
     types: &BTreeMap<String, Option<String>>,
     opts: &LoadOptions,
     sources: &mut SourceMap,
@@ -135,25 +142,18 @@ pub(crate) fn root_values(
             );
         }
     }
+    let (listed, dir) = (dir.listed, dir.path);
     let mut files: Vec<PathBuf> = Vec::new();
     for base in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(base);
-        if p.is_file() {
+        if listed.iter().any(|n| n == base) && p.is_file() {
             files.push(p);
         }
     }
-    let mut auto: Vec<String> = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    })
-    .map(|rd| {
-        rd.flatten()
-            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-            .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
-            .collect()
-    })
-    .unwrap_or_default();
+    let mut auto: Vec<&String> = listed
+        .iter()
+        .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        .collect();
     auto.sort();
     files.extend(auto.into_iter().map(|n| dir.join(n)));
     files.extend(opts.var_files.iter().cloned());
