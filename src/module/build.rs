@@ -144,11 +144,13 @@ pub(crate) fn load_module(
     module.entities.reserve(n);
     let mut block_refs: Vec<Vec<RawRef>> = Vec::with_capacity(n);
     let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(n);
+    let mut block_undeclared: Vec<Reference> = Vec::new();
     let mut single_entities: Vec<Option<Box<Entity>>> = Vec::with_capacity(n);
     eval_blocks(&mut env, &prefix, |out| {
         module.blocks.push(out.block);
         block_refs.push(out.refs);
         single_hits.push(out.hits);
+        block_undeclared.extend(out.undeclared);
         single_entities.push(out.entity);
     });
 
@@ -288,9 +290,9 @@ pub(crate) fn load_module(
     }
 
     // Undeclared references, in source order per kind of declaration.
-    let mut undeclared: Vec<Reference> = Vec::new();
-    let block_references = module.blocks.iter().flat_map(|b| &b.references);
-    for r in block_references.chain(other_refs.iter().map(|r| &r.reference)) {
+    // (Those of resource and data blocks were found with the blocks.)
+    let mut undeclared: Vec<Reference> = block_undeclared;
+    for r in other_refs.iter().map(|r| &r.reference) {
         if !declared(&decls, &r.target) {
             undeclared.push(r.clone());
         }
@@ -338,6 +340,8 @@ struct BlockOut {
     /// block (its instances' dependencies); empty for the others.
     refs: Vec<RawRef>,
     hits: Vec<ImplHit>,
+    /// The block's references to nothing declared.
+    undeclared: Vec<Reference>,
     /// The entity of a `sym_*` block that does not repeat (its
     /// implementation files are classified after the files are registered).
     entity: Option<Box<Entity>>,
@@ -512,6 +516,11 @@ fn eval_block(
             value,
         }
     });
+    let undeclared = refs
+        .iter()
+        .filter(|r| !declared(env.decls, &r.reference.target))
+        .map(|r| r.reference.clone())
+        .collect();
     let (type_span, name_span) = label_spans(d.block, d.file);
     let is_sym = d.rtype.starts_with("sym_");
     let single = matches!(expansion, Expansion::Single);
@@ -554,6 +563,7 @@ fn eval_block(
         block,
         refs,
         hits,
+        undeclared,
         entity,
     }
 }
