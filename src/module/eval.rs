@@ -109,6 +109,7 @@ pub(crate) enum Store<'s> {
 
 /// A file a worker read, for the loading thread to register.
 pub(crate) struct LoggedRead {
+    /// Normalized.
     pub path: PathBuf,
     /// What the worker read, when nobody had read it before.
     pub fresh: Option<ReadOutcome>,
@@ -701,7 +702,8 @@ impl<'a> Env<'a, '_> {
             let Some((sources, cache)) = self.own_store() else {
                 return;
             };
-            if let Ok(id) = cache.read_with(&r.path, sources, r.fresh) {
+            // (Logged paths are normalized: `read_file`, `resolve`.)
+            if let Ok(id) = cache.read_normalized(r.path, sources, r.fresh) {
                 if self.read_set.insert(id) {
                     self.read_files.push(id);
                 }

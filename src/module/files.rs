@@ -375,7 +375,17 @@ impl ReadCache {
         sources: &mut SourceMap,
         fresh: Option<ReadOutcome>,
     ) -> Result<FileId, String> {
-        let path = normalize(path);
+        self.read_normalized(normalize(path), sources, fresh)
+    }
+
+    /// [`ReadCache::read_with`] of a path already normalized (a worker's
+    /// logged read).
+    pub(crate) fn read_normalized(
+        &mut self,
+        path: PathBuf,
+        sources: &mut SourceMap,
+        fresh: Option<ReadOutcome>,
+    ) -> Result<FileId, String> {
         if let Some(r) = self.registered.get(path.as_os_str()) {
             return r.clone();
         }
