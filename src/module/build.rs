@@ -68,7 +68,7 @@ pub(crate) fn load_module(
         root_dir: site.root_dir.clone(),
         dir: site.dir.clone(),
         path_module: site.path_module.clone(),
-        prefix: prefix.clone(),
+        prefix,
         module_path: site.module_path.clone(),
         ancestors: site.ancestors.clone(),
         read_files: Vec::new(),
@@ -146,7 +146,7 @@ pub(crate) fn load_module(
     let mut single_hits: Vec<Vec<ImplHit>> = Vec::with_capacity(n);
     let mut block_undeclared: Vec<Reference> = Vec::new();
     let mut single_entities: Vec<Option<Box<Entity>>> = Vec::with_capacity(n);
-    eval_blocks(&mut env, &prefix, |out| {
+    eval_blocks(&mut env, |out| {
         module.blocks.push(out.block);
         block_refs.push(out.refs);
         single_hits.push(out.hits);
@@ -356,11 +356,11 @@ const PARALLEL_BLOCKS: usize = 256;
 /// block), whose file reads are then registered here in block order: the
 /// result is the same as on one thread. If a worker meets what only this
 /// thread can do, the module is evaluated here instead.
-fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str, mut sink: impl FnMut(BlockOut)) {
+fn eval_blocks(env: &mut Env<'_, '_>, mut sink: impl FnMut(BlockOut)) {
     let n = env.decls.resources.len();
     let threads = crate::cores().min(4);
     if n >= PARALLEL_BLOCKS && threads > 1 && !env.opts.single_thread {
-        if let Some(done) = eval_blocks_parallel(env, prefix, threads) {
+        if let Some(done) = eval_blocks_parallel(env, threads) {
             for (out, log, deep) in done {
                 env.replay(log);
                 if let Some(sp) = deep {
@@ -373,7 +373,7 @@ fn eval_blocks(env: &mut Env<'_, '_>, prefix: &str, mut sink: impl FnMut(BlockOu
     }
     let mut closure = LocalClosure::new(env.decls);
     for idx in 0..n {
-        sink(eval_block(env, &mut closure, idx, prefix));
+        sink(eval_block(env, &mut closure, idx));
     }
 }
 
@@ -384,7 +384,6 @@ type WorkerBlock = (BlockOut, Vec<LoggedRead>, Option<Span>);
 /// when a worker could not finish (see [`eval_blocks`]).
 fn eval_blocks_parallel(
     env: &Env<'_, '_>,
-    prefix: &str,
     threads: usize,
 ) -> Option<impl Iterator<Item = WorkerBlock>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -401,7 +400,7 @@ fn eval_blocks_parallel(
             if idx >= n {
                 return Some(done);
             }
-            let out = eval_block(&mut w, &mut closure, idx, prefix);
+            let out = eval_block(&mut w, &mut closure, idx);
             if w.blocked() {
                 give_up.store(true, Ordering::Relaxed);
                 return None;
@@ -457,12 +456,7 @@ fn in_order<T>(lists: Vec<Vec<(usize, T)>>, n: usize) -> Option<impl Iterator<It
 
 /// Evaluate resource or data block `idx` once, with placeholders for
 /// `count.index` and `each.*` when it repeats.
-fn eval_block(
-    env: &mut Env<'_, '_>,
-    closure: &mut LocalClosure,
-    idx: usize,
-    prefix: &str,
-) -> BlockOut {
+fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> BlockOut {
     let d = &env.decls.resources[idx];
     let mut c = Collector::new(d.file);
     c.body(&d.block.body);
@@ -536,7 +530,7 @@ fn eval_block(
         mode: d.mode,
         rtype: d.rtype.to_owned(),
         name: d.name.to_owned(),
-        address: [prefix, d.local_address.as_str()].concat(),
+        address: env.address(&d.local_address),
         span: span_of(d.file, d.block.span()),
         type_span,
         name_span,
@@ -550,7 +544,7 @@ fn eval_block(
             rtype: d.rtype.to_owned(),
             name: d.name.to_owned(),
             key: None,
-            address: env.instance_address(idx, None),
+            address: block.address.clone(),
             block_address: block.address.clone(),
             module_path: env.module_path.clone(),
             span: block.span,

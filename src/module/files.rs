@@ -324,9 +324,12 @@ pub(crate) struct ParsedFile {
 
 /// Files Terraform reads variable values from without being told to.
 fn is_var_file_name(name: &str) -> bool {
-    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
+    matches!(name, "terraform.tfvars" | "terraform.tfvars.json") || is_auto_var_file(name)
+}
+
+/// `*.auto.tfvars` and `*.auto.tfvars.json`: read in name order.
+pub(crate) fn is_auto_var_file(name: &str) -> bool {
+    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
 }
 
 /// Terraform's override file names.

@@ -111,8 +111,6 @@ pub(crate) struct VarSetting {
     pub source: VariableSource,
 }
 
-/// Values assigned to root variables, in increasing precedence, applied on
-/// top of each other. Returns name -> setting, plus problems in tfvars files.
 /// A module directory and the names of the variable files its listing
 /// showed (`terraform.tfvars`, `*.auto.tfvars`...): it is listed once.
 pub(crate) struct VarDir<'a> {
@@ -120,6 +118,8 @@ pub(crate) struct VarDir<'a> {
     pub listed: &'a [String],
 }
 
+/// Values assigned to root variables, in increasing precedence, applied on
+/// top of each other. Returns name -> setting, plus problems in tfvars files.
 pub(crate) fn root_values(
     dir: &VarDir<'_>,
     types: &BTreeMap<String, Option<String>>,
@@ -152,7 +152,7 @@ pub(crate) fn root_values(
     }
     let mut auto: Vec<&String> = listed
         .iter()
-        .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        .filter(|n| super::files::is_auto_var_file(n))
         .collect();
     auto.sort();
     files.extend(auto.into_iter().map(|n| dir.join(n)));
