@@ -32,7 +32,7 @@ use symflow::source::SourceMap;
 
 // The allocator the `symflow` binary uses, so the figures match its runs.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: symflow::alloc::Allocator = symflow::alloc::Allocator;
 
 /// Set in a child process: load once and print the two times.
 const CHILD: &str = "SYMFLOW_BENCH_CHILD";

@@ -3,6 +3,7 @@
 //! Data flows one way: files -> module -> (lint | simulate | deploy) -> report.
 //! `main.rs` is a thin shell over [`commands::run`].
 
+pub mod alloc;
 pub mod api;
 pub mod cli;
 pub mod commands;

@@ -17,9 +17,11 @@ use symflow::output::{color_enabled, Styles, Ui};
 // them (`madvise` mode): on the 1,000-flow corpus that replaces about 11,000
 // page faults (a quarter of the CPU time on a virtual machine) with a few
 // hundred, for about 10 MiB more peak memory (58-60 MiB). mimalloc 3 with
-// huge pages needs 75 MiB for the same run.
+// huge pages needs 75 MiB for the same run. Called through
+// `symflow::alloc::Allocator`, which skips mimalloc's alignment wrapper where
+// every block is aligned enough anyway.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: symflow::alloc::Allocator = symflow::alloc::Allocator;
 
 const ISSUES_URL: &str = "https://github.com/symflow/symflow/issues";
 

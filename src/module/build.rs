@@ -502,13 +502,13 @@ fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> 
             Expansion::Unknown(u) => u.clone(),
             _ => env.in_file(d.file, |env| env.eval(&a.value)),
         };
-        Attribute {
+        Box::new(Attribute {
             name: a.key.value().as_str().to_owned(),
             span: span_of(d.file, a.span()),
             name_span: span_of(d.file, a.key.span()),
             expr_span: span_of(d.file, a.value.span()),
             value,
-        }
+        })
     });
     let undeclared = refs
         .iter()

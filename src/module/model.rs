@@ -159,8 +159,9 @@ pub struct ResourceBlock {
     /// the block repeats (see `entities` for per-instance values). Shared
     /// with the entity of a block that does not repeat.
     pub body: std::sync::Arc<Body>,
-    /// `count` or `for_each` as written, if any.
-    pub repetition: Option<Attribute>,
+    /// `count` or `for_each` as written, if any (boxed: most blocks have
+    /// neither, and every block is moved a few times while loading).
+    pub repetition: Option<Box<Attribute>>,
     /// Every reference made inside the block (meta-arguments included).
     pub references: Vec<Reference>,
 }
