@@ -67,13 +67,21 @@ thread_local! {
 
 /// Parse a whole file (a body of attributes and blocks).
 pub fn parse_body(text: &str) -> PResult<Body> {
+    parse_body_noting_file_calls(text).map(|(body, _)| body)
+}
+
+/// [`parse_body`], with the indexes (increasing) of the top-level
+/// attributes and blocks that call `file()` or `templatefile()` somewhere
+/// inside: the loader reads those files ahead, and need not walk the rest
+/// of the tree to find them.
+pub fn parse_body_noting_file_calls(text: &str) -> PResult<(Body, Vec<usize>)> {
     let mut p = Parser::new(text)?;
     (p.structures, p.items) = STACKS.take();
     let body = p.body(None);
     p.structures.clear();
     p.items.clear();
     STACKS.set((p.structures, p.items));
-    body
+    Ok((body?, p.file_calls))
 }
 
 /// Parse one expression (e.g. a `--var` value), surrounded by any whitespace.
@@ -121,6 +129,10 @@ struct Parser<'t> {
     // capacity and dead copies behind, a third of the parser's memory.
     structures: Vec<Structure>,
     items: Vec<(ObjectKey, ObjectValue)>,
+    /// The top-level structure being parsed (its index in the file).
+    top: usize,
+    /// Top-level structures with a `file()` / `templatefile()` call.
+    file_calls: Vec<usize>,
 }
 
 fn is_ascii_id_start(c: u8) -> bool {
@@ -171,6 +183,8 @@ impl<'t> Parser<'t> {
             depth: 0,
             structures: Vec::new(),
             items: Vec::new(),
+            top: 0,
+            file_calls: Vec::new(),
         })
     }
 
@@ -446,6 +460,9 @@ impl<'t> Parser<'t> {
                 }
                 Some(b'}') if in_block => break,
                 _ => {}
+            }
+            if !in_block {
+                self.top = self.structures.len() - base;
             }
             let s = self.structure()?;
             if let Structure::Attribute(a) = &s {
@@ -920,6 +937,12 @@ impl<'t> Parser<'t> {
             self.skip(nl);
         }
         let name = parts.pop().unwrap_or_else(|| unreachable!());
+        if parts.is_empty()
+            && matches!(name.value().as_str(), "file" | "templatefile")
+            && self.file_calls.last() != Some(&self.top)
+        {
+            self.file_calls.push(self.top);
+        }
         let args = self.func_args()?;
         Ok(Expression::FuncCall(Box::new(FuncCall {
             name: FuncName {

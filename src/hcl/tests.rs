@@ -634,3 +634,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn top_level_structures_calling_file_functions_are_noted() {
+    let text = "a = 1\nb = file(\"x\")\nresource \"r\" \"n\" {\n  c = 2\n}\nlocals {\n  d = [templatefile(\"t\", {}), file(\"y\")]\n}\ne = provider::p::file(\"z\")\nf = g.file\nh = lower(file(\"w\"))\n";
+    let (body, calls) = parser::parse_body_noting_file_calls(text).expect("parses");
+    assert_eq!(body.len(), 7);
+    assert_eq!(calls, vec![1, 3, 6]);
+    let (_, none) =
+        parser::parse_body_noting_file_calls("a = 1\nb { c = file }\n").expect("parses");
+    assert!(none.is_empty());
+}

@@ -249,7 +249,30 @@ pub(crate) fn join_normalized(base: &Path, rel: &str) -> PathBuf {
     while let Some(rest) = rel.strip_prefix("./") {
         rel = rest.trim_start_matches('/');
     }
+    // Both parts tidy (the common case: a module directory and
+    // `impls/x.py`): the result is the two with a `/` between, built in
+    // one buffer of the right size, with no tidying pass.
+    if is_tidy_relative(rel) && is_tidy(base) {
+        let b = base.as_os_str();
+        let slash = !b.as_encoded_bytes().ends_with(b"/");
+        let mut joined = std::ffi::OsString::with_capacity(b.len() + 1 + rel.len());
+        joined.push(b);
+        if slash {
+            joined.push("/");
+        }
+        joined.push(rel);
+        return PathBuf::from(joined);
+    }
     normalize(&base.join(rel))
+}
+
+/// A relative path with no `.`, `..` or empty components.
+fn is_tidy_relative(rel: &str) -> bool {
+    cfg!(unix)
+        && !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// Lexically tidy a path: drop `.` components and fold `a/..`.
@@ -716,10 +739,14 @@ fn work_on(
     let mut prefetched = Vec::new();
     if let ReadOutcome::Text(text) = &outcome {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        match crate::hcl::parser::parse_body(text) {
-            Ok(b) => {
+        match crate::hcl::parser::parse_body_noting_file_calls(text) {
+            Ok((b, calls)) => {
                 let mut wanted = Vec::new();
-                prefetch_body(&b, path_module, &mut wanted);
+                // Only the top-level attributes and blocks that call
+                // `file()` / `templatefile()` can name a file to read.
+                for s in calls.iter().filter_map(|&i| b.structures.get(i)) {
+                    prefetch_structure(s, path_module, &mut wanted);
+                }
                 for rel in wanted {
                     let p = join_normalized(root_dir, &rel);
                     if prefetched.iter().any(|(q, _)| *q == p) {
@@ -767,10 +794,14 @@ fn tidy_parse_message(msg: &str) -> String {
 /// literals and `path.module` / `path.root` only.
 fn prefetch_body(body: &Body, path_module: &str, out: &mut Vec<String>) {
     for s in body {
-        match s {
-            Structure::Attribute(a) => prefetch_expr(&a.value, path_module, out, 0),
-            Structure::Block(b) => prefetch_body(&b.body, path_module, out),
-        }
+        prefetch_structure(s, path_module, out);
+    }
+}
+
+fn prefetch_structure(s: &Structure, path_module: &str, out: &mut Vec<String>) {
+    match s {
+        Structure::Attribute(a) => prefetch_expr(&a.value, path_module, out, 0),
+        Structure::Block(b) => prefetch_body(&b.body, path_module, out),
     }
 }
 
@@ -931,11 +962,43 @@ mod tests {
         );
     }
 
+    /// Modules in which `file()` / `templatefile()` calls sit at every
+    /// level, in every kind of expression the read-ahead walk enters (and
+    /// some it does not).
+    const FILE_CALL_MODULES: [&str; 5] = [
+        "locals {\n  a = file(\"${path.module}/a.py\")\n  b = 1\n}\n\nresource \"x\" \"y\" {\n  n = 2\n}\n\nresource \"sym_flow\" \"f\" {\n  implementation = file(\"${path.module}/impls/f.py\")\n  params {\n    prompt_field {\n      on_change = file(\"./c.py\")\n    }\n  }\n}\n",
+        "x = [file(\"a\"), { k = templatefile(\"t.tpl\", {}) }]\ny = true ? file(\"b\") : (file(\"c\"))\nz = \"${file(\"d\")}\"\nw = lower(file(\"e\"))\n",
+        "a = 1\nb = 2\n",
+        "v = provider::p::file(\"no\")\nw = foo.file\nf = file(var.x)\n",
+        "resource \"a\" \"b\" {\n  for_each = { for k in [file(\"f\")] : k => k }\n}\nx = file(\"${path.root}/g\")\n",
+    ];
+
+    #[test]
+    fn file_calls_noted_while_parsing_find_what_a_whole_walk_finds() {
+        for text in FILE_CALL_MODULES {
+            let (body, calls) =
+                crate::hcl::parser::parse_body_noting_file_calls(text).expect("parses");
+            let mut whole = Vec::new();
+            prefetch_body(&body, ".", &mut whole);
+            let mut noted = Vec::new();
+            for s in calls.iter().filter_map(|&i| body.structures.get(i)) {
+                prefetch_structure(s, ".", &mut noted);
+            }
+            assert_eq!(noted, whole, "{text}");
+        }
+    }
+
     #[test]
     fn joining_without_the_leading_dots_is_the_same() {
-        for base in ["/r/m", "m", ".", "", "/"] {
+        for base in ["/r/m", "m", ".", "", "/", "/r/m/", "r/./m", "../m", "/r//m"] {
             for rel in [
                 "./impls/x.py",
+                "impls/x.py",
+                "impls//x.py",
+                "impls/./x.py",
+                "impls/../x.py",
+                "impls/x.py/",
+                "a-b/c d/e.py",
                 "././x.py",
                 ".//x.py",
                 "x.py",
@@ -947,9 +1010,11 @@ mod tests {
                 "",
             ] {
                 let base = Path::new(base);
+                // Compared as bytes: paths compare equal by components, but
+                // registered files are looked up by their bytes.
                 assert_eq!(
-                    join_normalized(base, rel),
-                    normalize(&base.join(rel)),
+                    join_normalized(base, rel).as_os_str(),
+                    normalize(&base.join(rel)).as_os_str(),
                     "{} + {rel}",
                     base.display()
                 );
