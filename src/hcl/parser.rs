@@ -350,6 +350,7 @@ impl<'t> Parser<'t> {
     }
 
     /// Newlines are skipped inside `(...)` and `[...]`, not elsewhere.
+    #[inline]
     fn skip(&mut self, nl: bool) {
         if nl {
             self.skip_ws();
@@ -373,6 +374,7 @@ impl<'t> Parser<'t> {
         }
     }
 
+    #[inline]
     fn at_id_start(&self) -> bool {
         match self.peek() {
             Some(c) if c.is_ascii() => is_ascii_id_start(c),
@@ -386,10 +388,24 @@ impl<'t> Parser<'t> {
 
     /// An identifier starting here, or `None` (nothing consumed).
     fn ident_str(&mut self) -> Option<(&'t str, Sp)> {
+        let start = self.pos;
+        let b = self.b;
+        // ASCII names (nearly all): one tight run over the table.
+        if let Some(&c) = b.get(start) {
+            if is_ascii_id_start(c) {
+                let mut end = start + 1;
+                while end < b.len() && ID_CONTINUE[usize::from(b[end])] {
+                    end += 1;
+                }
+                if end == b.len() || b[end].is_ascii() {
+                    self.pos = end;
+                    return Some((&self.text[start..end], Sp::new(start, end)));
+                }
+            }
+        }
         if !self.at_id_start() {
             return None;
         }
-        let start = self.pos;
         loop {
             // ASCII name characters in one tight run.
             self.skip_while(is_ascii_id_continue);
