@@ -1325,3 +1325,49 @@ fn parallel_evaluation_gives_the_single_thread_model() {
         assert_eq!(f4.body.str("implementation"), Some("# dyn 0\n"));
     }
 }
+
+/// Dependencies are listed once each, in the order of first reference, past
+/// the few a block usually has (where the loader switches from comparing
+/// addresses one by one to a set).
+#[test]
+fn many_dependencies_are_listed_once_in_reference_order() {
+    let text = r#"
+resource "sym_target" "t" {
+  count = 20
+  type  = "aws_iam_group"
+  name  = "t-${count.index}"
+}
+
+resource "sym_target" "one" {
+  type = "aws_iam_group"
+  name = "one"
+}
+
+resource "sym_strategy" "s" {
+  type = "aws_iam"
+  name = "s"
+  targets = concat(
+    [sym_target.t[3].id, sym_target.one.id],
+    sym_target.t[*].id,
+    [sym_target.one.id, sym_target.t[19].id, sym_target.t[3].id],
+  )
+}
+"#;
+    let tmp = temp_module(&[("main.tf", text.as_bytes())]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let deps: Vec<&str> = m
+        .entity("sym_strategy.s")
+        .expect("strategy")
+        .depends_on
+        .iter()
+        .map(|d| d.address.as_str())
+        .collect();
+    let mut want = vec!["sym_target.t[3]".to_owned(), "sym_target.one".to_owned()];
+    want.extend(
+        (0..20)
+            .filter(|i| *i != 3)
+            .map(|i| format!("sym_target.t[{i}]")),
+    );
+    assert_eq!(deps, want);
+}

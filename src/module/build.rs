@@ -944,21 +944,21 @@ fn dependencies(
         if idx == own {
             return;
         }
-        let addresses: Vec<String> = match (&r.key, env.expansion(idx)) {
-            (Some(k), _) => vec![env.instance_address(idx, Some(k))],
-            (None, Expansion::Count(n)) => (0..n)
-                .map(|i| env.instance_address(idx, Some(&InstanceKey::Index(i))))
-                .collect(),
-            (None, Expansion::Map(m)) => m
-                .iter()
-                .map(|(k, _)| env.instance_address(idx, Some(&InstanceKey::Key(k.clone()))))
-                .collect(),
-            (None, _) => vec![env.instance_address(idx, None)],
-        };
-        for a in addresses {
-            if seen.insert(a.clone()) {
-                out.push(Dependency { address: a, span });
+        match (&r.key, env.expansion(idx)) {
+            (Some(k), _) => push_new(out, seen, env.instance_address(idx, Some(k)), span),
+            (None, Expansion::Count(n)) => {
+                for i in 0..n {
+                    let a = env.instance_address(idx, Some(&InstanceKey::Index(i)));
+                    push_new(out, seen, a, span);
+                }
             }
+            (None, Expansion::Map(m)) => {
+                for (k, _) in m {
+                    let a = env.instance_address(idx, Some(&InstanceKey::Key(k.clone())));
+                    push_new(out, seen, a, span);
+                }
+            }
+            (None, _) => push_new(out, seen, env.instance_address(idx, None), span),
         }
     };
     let seen = &mut seen;
@@ -985,12 +985,7 @@ fn dependencies(
                     None => Vec::new(),
                 };
                 for a in deps {
-                    if seen.insert(a.clone()) {
-                        out.push(Dependency {
-                            address: a,
-                            span: r.reference.span,
-                        });
-                    }
+                    push_new(&mut out, seen, a, r.reference.span);
                 }
             }
             RefTarget::Local(n) => {
@@ -1004,6 +999,26 @@ fn dependencies(
         }
     }
     out
+}
+
+/// Add a dependency on `address` unless `out` has one already. Most
+/// blocks depend on a handful of entities: those are compared one by one;
+/// past that, `seen` (filled on first use) holds the addresses in `out`.
+fn push_new(out: &mut Vec<Dependency>, seen: &mut HashSet<String>, address: String, span: Span) {
+    const SCAN: usize = 16;
+    if out.len() < SCAN {
+        if out.iter().any(|d| d.address == address) {
+            return;
+        }
+    } else {
+        if seen.is_empty() {
+            seen.extend(out.iter().map(|d| d.address.clone()));
+        }
+        if !seen.insert(address.clone()) {
+            return;
+        }
+    }
+    out.push(Dependency { address, span });
 }
 
 fn classify(
