@@ -647,6 +647,14 @@ impl<'t> Parser<'t> {
     fn expr_inner(&mut self, nl: bool) -> PResult<Expression> {
         let start = self.pos;
         let first = self.term(nl)?;
+        // Most expressions are one term that ends right here (the end of
+        // an attribute's line, or a `,` / closing bracket): nothing can
+        // follow that makes it an operation or a conditional.
+        match self.peek() {
+            None | Some(b',' | b')' | b']' | b'}') => return Ok(first),
+            Some(b'\n' | b'\r') if !nl => return Ok(first),
+            _ => {}
+        }
         let lhs = self.binary_ops(first, nl)?;
         let save = self.pos;
         self.skip(nl);
@@ -763,7 +771,13 @@ impl<'t> Parser<'t> {
             _ if self.at_id_start() => self.identlike(nl)?,
             _ => return Err(self.unexpected("an expression")),
         };
-        // Traversal operators, possibly after spaces.
+        // Traversal operators, possibly after spaces (not before a line's
+        // end or a closing bracket, where terms usually end).
+        match self.peek() {
+            None | Some(b',' | b')' | b']' | b'}') => return Ok(base),
+            Some(b'\n' | b'\r') if !nl => return Ok(base),
+            _ => {}
+        }
         let save = self.pos;
         self.skip(nl);
         match (self.peek(), self.peek_at(1)) {

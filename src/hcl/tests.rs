@@ -318,6 +318,9 @@ const SNIPPETS: &[&str] = &[
     "a = <<-EOT\n  x ${y}\n    z\n  EOT\n",
     "a = \"%{ for x in xs }${x}%{ endfor }\"\n",
     "a = \"%{if x}%{if y}a%{else}b%{endif}%{endif}\"\n",
+    // Inside brackets an expression goes on across lines.
+    "a = (x\n  + 1)\nb = [x\n  , y]\nc = f(x\n  ? 1 : 2)\nd = (x\n  .y)\ne = (x\n  [0])\n",
+    "a = [f(x), (y), [z], {k = v}]\nb = f(g(h(1)))\nc = {k = (v)}\n",
 ];
 
 /// Inputs both parsers must reject.
@@ -343,6 +346,10 @@ const BAD: &[&str] = &[
     "a = \"%{ if x }\"\n",
     "a = \"${\"\n",
     "{}\n",
+    // Outside brackets a line ends the attribute.
+    "a = x\n  + 1\n",
+    "a = x\n  ? 1 : 2\n",
+    "a = x\n  .y\n",
 ];
 
 #[test]
