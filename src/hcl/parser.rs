@@ -334,9 +334,7 @@ impl<'t> Parser<'t> {
     fn skip_ws_run(&mut self) {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => {
-                    self.skip_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
-                }
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.skip_blank(),
                 Some(b'#') => self.skip_to_eol(),
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.skip_to_eol(),
                 Some(b'/') if self.peek_at(1) == Some(b'*') => {
@@ -347,6 +345,31 @@ impl<'t> Parser<'t> {
                 _ => return,
             }
         }
+    }
+
+    /// Spaces, tabs and line breaks. Indentation and the spaces that align
+    /// `=` signs come in runs: those are taken eight bytes at a time (the
+    /// count of leading spaces in a word is its count of trailing zero
+    /// bytes once XORed with eight spaces).
+    fn skip_blank(&mut self) {
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+        let b = self.b;
+        let mut i = self.pos;
+        loop {
+            if let Some(chunk) = b.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+                let spaces = ((word ^ SPACES).trailing_zeros() / 8) as usize;
+                i += spaces;
+                if spaces == 8 {
+                    continue;
+                }
+            }
+            match b.get(i) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => i += 1,
+                _ => break,
+            }
+        }
+        self.pos = i;
     }
 
     /// Newlines are skipped inside `(...)` and `[...]`, not elsewhere.

@@ -318,6 +318,9 @@ const SNIPPETS: &[&str] = &[
     "a = <<-EOT\n  x ${y}\n    z\n  EOT\n",
     "a = \"%{ for x in xs }${x}%{ endfor }\"\n",
     "a = \"%{if x}%{if y}a%{else}b%{endif}%{endif}\"\n",
+    // Runs of blanks longer and shorter than eight, tabs among spaces, blanks
+    // at the end of the text.
+    "x {\n                    a          =           1\n  \t  b\t\t= 2          \n\n\n        c = [\n                1,\n   2 ]\n}          \n        ",
     // Inside brackets an expression goes on across lines.
     "a = (x\n  + 1)\nb = [x\n  , y]\nc = f(x\n  ? 1 : 2)\nd = (x\n  .y)\ne = (x\n  [0])\n",
     "a = [f(x), (y), [z], {k = v}]\nb = f(g(h(1)))\nc = {k = (v)}\n",
