@@ -530,7 +530,7 @@ fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> 
         mode: d.mode,
         rtype: d.rtype.to_owned(),
         name: d.name.to_owned(),
-        address: env.address(&d.local_address),
+        address: d.address(&env.prefix),
         span: span_of(d.file, d.block.span()),
         type_span,
         name_span,

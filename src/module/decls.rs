@@ -21,9 +21,15 @@ pub(crate) fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
 /// `sym_flow.x` or `data.sym_runtime.y`: a block's address within its
 /// module.
 pub(crate) fn local_address(mode: Mode, rtype: &str, name: &str) -> String {
+    prefixed_address("", mode, rtype, name)
+}
+
+/// A block's address after `prefix` (`module.m.` in a child module), in
+/// one buffer.
+pub(crate) fn prefixed_address(prefix: &str, mode: Mode, rtype: &str, name: &str) -> String {
     match mode {
-        Mode::Managed => [rtype, ".", name].concat(),
-        Mode::Data => ["data.", rtype, ".", name].concat(),
+        Mode::Managed => [prefix, rtype, ".", name].concat(),
+        Mode::Data => [prefix, "data.", rtype, ".", name].concat(),
     }
 }
 
@@ -49,8 +55,15 @@ pub(crate) struct ResDecl<'a> {
     pub file: FileId,
     pub count: Option<&'a Attribute>,
     pub for_each: Option<&'a Attribute>,
-    /// Without the module prefix: `sym_flow.x`, `data.sym_runtime.y`.
-    pub local_address: String,
+}
+
+impl ResDecl<'_> {
+    /// `prefix` then the block's address in its module (`sym_flow.x`,
+    /// `data.sym_runtime.y`), in one buffer. Made when needed, on whichever
+    /// thread needs it, not for every block while declarations are indexed.
+    pub(crate) fn address(&self, prefix: &str) -> String {
+        prefixed_address(prefix, self.mode, self.rtype, self.name)
+    }
 }
 
 pub(crate) struct ModDecl<'a> {
@@ -177,15 +190,11 @@ impl<'a> Decls<'a> {
                 } else {
                     Mode::Data
                 };
-                let local_address = local_address(mode, rtype, name);
                 if let Some(&i) = self.res_idx.get(&(mode, rtype, name)) {
                     let prev = &self.resources[i];
                     let first = label_span(prev.block, 1, prev.file);
-                    self.dup(
-                        format!("{prefix}{local_address}"),
-                        first,
-                        label_span(b, 1, file),
-                    );
+                    let address = prev.address(prefix);
+                    self.dup(address, first, label_span(b, 1, file));
                     return;
                 }
                 self.res_idx
@@ -198,7 +207,6 @@ impl<'a> Decls<'a> {
                     file,
                     count: b.body.get_attribute("count"),
                     for_each: b.body.get_attribute("for_each"),
-                    local_address,
                 });
             }
             "module" => {

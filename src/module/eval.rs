@@ -1022,11 +1022,10 @@ impl<'a> Env<'a, '_> {
             let local_addr = super::decls::local_address(mode, rtype, name);
             return err(format!("undeclared {what} `{local_addr}`"), Some(sp));
         };
-        let local_addr = self.decls.resources[idx].local_address.as_str();
         if !rtype.starts_with("sym_") {
             return Value::unknown(
                 UnknownReason::External {
-                    address: self.address(local_addr),
+                    address: self.decls.resources[idx].address(&self.prefix),
                 },
                 Some(sp),
             );
@@ -1049,7 +1048,10 @@ impl<'a> Env<'a, '_> {
                     };
                     if i >= n {
                         return err(
-                            format!("index {i} is out of range for `{local_addr}` (count = {n})"),
+                            format!(
+                                "index {i} is out of range for `{}` (count = {n})",
+                                self.decls.resources[idx].address("")
+                            ),
                             Some(sp),
                         );
                     }
@@ -1072,7 +1074,10 @@ impl<'a> Env<'a, '_> {
                     };
                     if !entries.iter().any(|(ek, _)| *ek == k) {
                         return err(
-                            format!("`{local_addr}` has no instance with key \"{k}\""),
+                            format!(
+                                "`{}` has no instance with key \"{k}\"",
+                                self.decls.resources[idx].address("")
+                            ),
                             Some(sp),
                         );
                     }
@@ -1197,7 +1202,7 @@ impl<'a> Env<'a, '_> {
     }
 
     pub(crate) fn instance_address(&self, idx: usize, key: Option<&InstanceKey>) -> String {
-        let base = self.address(&self.decls.resources[idx].local_address);
+        let base = self.decls.resources[idx].address(&self.prefix);
         match key {
             None => base,
             Some(InstanceKey::Index(i)) => format!("{base}[{i}]"),
@@ -1214,7 +1219,7 @@ impl<'a> Env<'a, '_> {
                 return Expansion::Unknown(err(
                     format!(
                         "the `count` or `for_each` of `{}` refers to itself",
-                        d.local_address
+                        d.address("")
                     ),
                     None,
                 ));
