@@ -444,14 +444,7 @@ fn in_order<T>(lists: Vec<Vec<(usize, T)>>, n: usize) -> Option<impl Iterator<It
     if lists.iter().map(Vec::len).sum::<usize>() != n {
         return None;
     }
-    let mut heads: Vec<_> = lists.into_iter().map(Vec::into_iter).collect();
-    Some((0..n).filter_map(move |idx| {
-        heads
-            .iter_mut()
-            .find(|l| l.as_slice().first().is_some_and(|(i, _)| *i == idx))
-            .and_then(Iterator::next)
-            .map(|(_, item)| item)
-    }))
+    Some(files::by_index(lists, n).flatten())
 }
 
 /// Evaluate resource or data block `idx` once, with placeholders for

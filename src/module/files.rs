@@ -676,8 +676,10 @@ fn parse_parallel(
     // fixed split leaves one core idle while the other finishes its half.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take_all = || {
-        // Room for every file: growing a vector of results copies them.
-        let mut done: Vec<(usize, Work)> = Vec::with_capacity(paths.len());
+        // Room for a fair share and then some: growing a vector of results
+        // copies them.
+        let mut done: Vec<(usize, Work)> =
+            Vec::with_capacity(paths.len().div_ceil(threads) + paths.len() / 8);
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(p) = paths.get(i) else { break };
@@ -688,9 +690,7 @@ fn parse_parallel(
         }
         done
     };
-    let mut slots: Vec<Option<Work>> = Vec::new();
-    slots.resize_with(paths.len(), || None);
-    std::thread::scope(|s| {
+    let lists = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads)
             .filter_map(|_| {
                 std::thread::Builder::new()
@@ -699,20 +699,12 @@ fn parse_parallel(
                     .ok()
             })
             .collect();
-        for (i, w) in take_all() {
-            slots[i] = Some(w);
-        }
-        for h in helpers {
-            // A file whose parse panicked is left unset and reported below.
-            if let Ok(done) = h.join() {
-                for (i, w) in done {
-                    slots[i] = Some(w);
-                }
-            }
-        }
+        let mut lists = vec![take_all()];
+        // A file whose parse panicked is missing and reported below.
+        lists.extend(helpers.into_iter().filter_map(|h| h.join().ok()));
+        lists
     });
-    slots
-        .into_iter()
+    by_index(lists, paths.len())
         .zip(paths)
         .map(|(w, p)| {
             w.unwrap_or_else(|| Work {
@@ -724,6 +716,26 @@ fn parse_parallel(
             })
         })
         .collect()
+}
+
+/// Lists of `(index, item)`, each in increasing index order, with no index
+/// in two lists: the item of each index of `0..n` in order, `None` for an
+/// index no list has. Nothing is copied into a table first: the lists are
+/// merged as they are read.
+pub(crate) fn by_index<T>(
+    lists: Vec<Vec<(usize, T)>>,
+    n: usize,
+) -> impl Iterator<Item = Option<T>> {
+    let mut heads: Vec<_> = lists
+        .into_iter()
+        .map(|l| l.into_iter().peekable())
+        .collect();
+    (0..n).map(move |idx| {
+        heads
+            .iter_mut()
+            .find_map(|l| l.next_if(|(i, _)| *i == idx))
+            .map(|(_, item)| item)
+    })
 }
 
 fn work_on(
@@ -986,6 +998,29 @@ mod tests {
             }
             assert_eq!(noted, whole, "{text}");
         }
+    }
+
+    #[test]
+    fn lists_by_index_merge_in_order_with_gaps() {
+        let lists = vec![
+            vec![(0, 'a'), (2, 'c'), (5, 'f')],
+            vec![(1, 'b'), (4, 'e')],
+            vec![],
+        ];
+        let merged: Vec<Option<char>> = by_index(lists, 7).collect();
+        assert_eq!(
+            merged,
+            [
+                Some('a'),
+                Some('b'),
+                Some('c'),
+                None,
+                Some('e'),
+                Some('f'),
+                None
+            ]
+        );
+        assert_eq!(by_index(Vec::<Vec<(usize, u8)>>::new(), 2).count(), 2);
     }
 
     #[test]
