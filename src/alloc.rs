@@ -19,7 +19,10 @@
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
 
-use libmimalloc_sys as mi;
+use libmimalloc_sys::{
+    mi_free, mi_malloc, mi_malloc_aligned, mi_realloc, mi_realloc_aligned, mi_zalloc,
+    mi_zalloc_aligned,
+};
 
 /// mimalloc, without the alignment wrapper where it is not needed.
 pub struct Allocator;
@@ -34,6 +37,41 @@ impl Allocator {
     }
 }
 
+/// mimalloc's calls for a new block: without and with an alignment.
+struct NewBlock {
+    plain: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+}
+
+const MALLOC: NewBlock = NewBlock {
+    plain: mi_malloc,
+    aligned: mi_malloc_aligned,
+};
+
+const ZALLOC: NewBlock = NewBlock {
+    plain: mi_zalloc,
+    aligned: mi_zalloc_aligned,
+};
+
+/// A new block for `layout` by `calls`: the plain call when mimalloc aligns
+/// enough by itself, else the aligned one. (The calls are constants: once
+/// inlined, each is a direct call.)
+///
+/// # Safety
+///
+/// `layout.size()` is not zero, as `GlobalAlloc` callers guarantee.
+#[inline]
+unsafe fn new_block(layout: Layout, calls: &NewBlock) -> *mut u8 {
+    // SAFETY: FFI calls with a non-zero size and a power-of-two alignment.
+    unsafe {
+        if Allocator::plain(layout) {
+            (calls.plain)(layout.size()).cast()
+        } else {
+            (calls.aligned)(layout.size(), layout.align()).cast()
+        }
+    }
+}
+
 // SAFETY: every method hands the layout's size (and, when the alignment is
 // larger than a word, the alignment) to the mimalloc call made for it, so a
 // returned block is at least `layout.size()` bytes aligned to
@@ -43,34 +81,21 @@ impl Allocator {
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: plain FFI calls with a size (non-zero, as `GlobalAlloc`
-        // callers guarantee) and a power-of-two alignment.
-        unsafe {
-            if Self::plain(layout) {
-                mi::mi_malloc(layout.size()).cast()
-            } else {
-                mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: the caller guarantees a non-zero size.
+        unsafe { new_block(layout, &MALLOC) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as in `alloc`.
-        unsafe {
-            if Self::plain(layout) {
-                mi::mi_zalloc(layout.size()).cast()
-            } else {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: the caller guarantees a non-zero size.
+        unsafe { new_block(layout, &ZALLOC) }
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
         // SAFETY: `ptr` was returned by one of the calls above (the caller
         // guarantees it) and is freed once.
-        unsafe { mi::mi_free(ptr.cast::<c_void>()) }
+        unsafe { mi_free(ptr.cast::<c_void>()) }
     }
 
     #[inline]
@@ -80,9 +105,9 @@ unsafe impl GlobalAlloc for Allocator {
         // keeps the block's contents up to the smaller size.
         unsafe {
             if Self::plain(layout) {
-                mi::mi_realloc(ptr.cast::<c_void>(), new_size).cast()
+                mi_realloc(ptr.cast::<c_void>(), new_size).cast()
             } else {
-                mi::mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
+                mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
             }
         }
     }

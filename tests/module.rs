@@ -997,13 +997,7 @@ fn example_runtime_connector() {
         secret.body.value("path"),
         Some(Value::Unknown(u)) if u.reason == UnknownReason::External { address: "aws_secretsmanager_secret.pagerduty".to_owned() }
     ));
-    let deps: Vec<&str> = m
-        .entity("sym_environment.this")
-        .expect("env")
-        .depends_on
-        .iter()
-        .map(|d| d.address.as_str())
-        .collect();
+    let deps = dependency_addresses(&m, "sym_environment.this");
     assert_eq!(
         deps,
         [
@@ -1356,13 +1350,7 @@ resource "sym_strategy" "s" {
     let tmp = temp_module(&[("main.tf", text.as_bytes())]);
     let (m, _) = load(tmp.path());
     assert!(m.problems.is_empty(), "{:?}", m.problems);
-    let deps: Vec<&str> = m
-        .entity("sym_strategy.s")
-        .expect("strategy")
-        .depends_on
-        .iter()
-        .map(|d| d.address.as_str())
-        .collect();
+    let deps = dependency_addresses(&m, "sym_strategy.s");
     let mut want = vec!["sym_target.t[3]".to_owned(), "sym_target.one".to_owned()];
     want.extend(
         (0..20)
@@ -1370,4 +1358,14 @@ resource "sym_strategy" "s" {
             .map(|i| format!("sym_target.t[{i}]")),
     );
     assert_eq!(deps, want);
+}
+
+/// The instance addresses entity `address` depends on, in order.
+fn dependency_addresses<'m>(m: &'m Module, address: &str) -> Vec<&'m str> {
+    m.entity(address)
+        .expect("the entity")
+        .depends_on
+        .iter()
+        .map(|d| d.address.as_str())
+        .collect()
 }
