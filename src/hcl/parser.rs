@@ -670,13 +670,10 @@ impl<'t> Parser<'t> {
     fn expr_inner(&mut self, nl: bool) -> PResult<Expression> {
         let start = self.pos;
         let first = self.term(nl)?;
-        // Most expressions are one term that ends right here (the end of
-        // an attribute's line, or a `,` / closing bracket): nothing can
+        // Most expressions are one term that ends right here: nothing can
         // follow that makes it an operation or a conditional.
-        match self.peek() {
-            None | Some(b',' | b')' | b']' | b'}') => return Ok(first),
-            Some(b'\n' | b'\r') if !nl => return Ok(first),
-            _ => {}
+        if self.at_expression_end(nl) {
+            return Ok(first);
         }
         let lhs = self.binary_ops(first, nl)?;
         let save = self.pos;
@@ -699,6 +696,18 @@ impl<'t> Parser<'t> {
         }
         self.pos = save;
         Ok(lhs)
+    }
+
+    /// At a byte that ends an expression whatever came before: the end of
+    /// the text, a `,` or a closing bracket, or (outside brackets, where a
+    /// newline does not end it) the end of the line.
+    #[inline]
+    fn at_expression_end(&self, nl: bool) -> bool {
+        match self.peek() {
+            None | Some(b',' | b')' | b']' | b'}') => true,
+            Some(b'\n' | b'\r') => !nl,
+            _ => false,
+        }
     }
 
     /// A binary operator starting here (after whitespace), not consumed.
@@ -794,12 +803,10 @@ impl<'t> Parser<'t> {
             _ if self.at_id_start() => self.identlike(nl)?,
             _ => return Err(self.unexpected("an expression")),
         };
-        // Traversal operators, possibly after spaces (not before a line's
-        // end or a closing bracket, where terms usually end).
-        match self.peek() {
-            None | Some(b',' | b')' | b']' | b'}') => return Ok(base),
-            Some(b'\n' | b'\r') if !nl => return Ok(base),
-            _ => {}
+        // Traversal operators, possibly after spaces (not where terms
+        // usually end).
+        if self.at_expression_end(nl) {
+            return Ok(base);
         }
         let save = self.pos;
         self.skip(nl);

@@ -144,15 +144,10 @@ impl OpenDir {
         #[cfg(unix)]
         {
             use rustix::fs::{Mode, OFlags};
-            let at = if path.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                path
-            };
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             OpenDir {
                 path: path.to_path_buf(),
-                fd: rustix::fs::open(at, flags, Mode::empty()).ok(),
+                fd: rustix::fs::open(dir_or_dot(path), flags, Mode::empty()).ok(),
             }
         }
         #[cfg(not(unix))]
@@ -192,6 +187,16 @@ impl OpenDir {
         let rest = rest.strip_prefix(b"./").unwrap_or(rest);
         (!rest.is_empty() && !rest.starts_with(b"/"))
             .then(|| Path::new(std::ffi::OsStr::from_bytes(rest)))
+    }
+}
+
+/// A directory to open or list: the empty path (a module given as `""`)
+/// is the current directory.
+fn dir_or_dot(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
     }
 }
 
@@ -252,7 +257,7 @@ pub(crate) fn join_normalized(base: &Path, rel: &str) -> PathBuf {
     // Both parts tidy (the common case: a module directory and
     // `impls/x.py`): the result is the two with a `/` between, built in
     // one buffer of the right size, with no tidying pass.
-    if is_tidy_relative(rel) && is_tidy(base) {
+    if !rel.starts_with('/') && is_tidy(Path::new(rel)) && is_tidy(base) {
         let b = base.as_os_str();
         let slash = !b.as_encoded_bytes().ends_with(b"/");
         let mut joined = std::ffi::OsString::with_capacity(b.len() + 1 + rel.len());
@@ -264,15 +269,6 @@ pub(crate) fn join_normalized(base: &Path, rel: &str) -> PathBuf {
         return PathBuf::from(joined);
     }
     normalize(&base.join(rel))
-}
-
-/// A relative path with no `.`, `..` or empty components.
-fn is_tidy_relative(rel: &str) -> bool {
-    cfg!(unix)
-        && !rel.is_empty()
-        && rel
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// Lexically tidy a path: drop `.` components and fold `a/..`.
@@ -518,12 +514,7 @@ fn load_dir_uncached(
     cache: &mut ReadCache,
 ) -> DirFiles {
     let mut problems = Vec::new();
-    let list_dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let entries = match std::fs::read_dir(list_dir) {
+    let entries = match std::fs::read_dir(dir_or_dot(dir)) {
         Ok(rd) => rd,
         Err(e) => {
             problems.push(Problem {
