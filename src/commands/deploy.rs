@@ -52,23 +52,6 @@ fn api_error(e: &ApiError) -> UserError {
     UserError::new(e.to_string()).hint(e.hint()).exit_code(1)
 }
 
-fn load_options(args: &DeployArgs) -> anyhow::Result<LoadOptions> {
-    let mut opts = LoadOptions::default();
-    for v in &args.vars.vars {
-        let Some((name, value)) = v.split_once('=') else {
-            return Err(UserError::new(format!("`--var {v}` has no `=`"))
-                .hint("write --var NAME=VALUE")
-                .into());
-        };
-        opts.vars.push((name.trim().to_owned(), value.to_owned()));
-    }
-    opts.var_files.clone_from(&args.vars.var_files);
-    opts.env_vars = std::env::vars()
-        .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
-        .collect();
-    Ok(opts)
-}
-
 /// Loads the module again with more known ids (it takes milliseconds).
 struct ModuleResolver {
     dir: PathBuf,
@@ -289,7 +272,7 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
                 .into(),
         );
     }
-    let options = load_options(args)?;
+    let options = super::vars::load_options(&args.vars)?;
     let mut resolver = ModuleResolver {
         dir: args.dir.clone(),
         options,
@@ -298,6 +281,11 @@ fn run_inner(args: &DeployArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let no_ids = BTreeMap::new();
     let (module, mut sources) = resolver.load(&no_ids);
     check_module(&module, &sources)?;
+    super::vars::check_declared(
+        &resolver.options,
+        &module.variables.keys().cloned().collect(),
+        &format!("the module `{}`", args.dir.display()),
+    )?;
     check_lint(&module, &mut sources, &args.dir)?;
     let all_desired = from_module(&module, &|e| location(&sources, e));
     if all_desired.iter().all(|d| d.data) {

@@ -6,6 +6,7 @@ pub mod init;
 pub mod login;
 pub mod test;
 pub mod validate;
+mod vars;
 
 use std::io::Write;
 

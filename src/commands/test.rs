@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::cli::{TestArgs, TestFormat};
 use crate::commands::{Context, Exit};
 use crate::error::UserError;
-use crate::module::{self, LoadOptions, ProblemKind};
+use crate::module::{self, ProblemKind};
 use crate::simulate::{self, driver::DriverError, report, Options, SuiteError};
 use crate::source::SourceMap;
 
@@ -25,24 +25,7 @@ pub fn run(args: &TestArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
                 .into(),
         );
     }
-    let mut vars = Vec::new();
-    for v in &args.vars.vars {
-        let Some((k, val)) = v.split_once('=') else {
-            return Err(UserError::new(format!("invalid --var `{v}`"))
-                .hint("use --var NAME=VALUE")
-                .into());
-        };
-        vars.push((k.to_owned(), val.to_owned()));
-    }
-    let env_vars = std::env::vars()
-        .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
-        .collect();
-    let options = LoadOptions {
-        vars,
-        var_files: args.vars.var_files.clone(),
-        env_vars,
-        ..LoadOptions::default()
-    };
+    let options = super::vars::load_options(&args.vars)?;
     let mut sources = SourceMap::new();
     let module = module::load(&args.dir, &mut sources, &options);
     if let Some(p) = module.problems.iter().find(|p| {
@@ -68,6 +51,11 @@ pub fn run(args: &TestArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
                 .into(),
         );
     }
+    super::vars::check_declared(
+        &options,
+        &module.variables.keys().cloned().collect(),
+        &format!("the module `{}`", args.dir.display()),
+    )?;
     let files = simulate::discover(&args.dir);
     if files.is_empty() {
         let where_ = if args.dir == Path::new(".") {

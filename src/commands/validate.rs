@@ -32,7 +32,9 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
     let config = load_config(args.config.as_deref(), &cwd)?;
-    let options = load_options(args)?;
+    let mut options = super::vars::load_options(&args.vars)?;
+    // Implementation files are analysed from the source map.
+    options.skip_implementation_text = true;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -44,6 +46,9 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
     let mut diagnostics = Vec::new();
     let mut modules = 0;
     let mut checked: BTreeSet<FileId> = BTreeSet::new();
+    // Variables of the validated modules: each `--var` must name one.
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    let mut validated_dir: Option<&Path> = None;
     let debug = ctx.ui.verbose > 0 && !ctx.ui.quiet;
     for (i, target) in targets.iter().enumerate() {
         let t = Instant::now();
@@ -60,6 +65,8 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
             }
         }
         modules += 1;
+        declared.extend(m.variables.keys().cloned());
+        validated_dir = Some(&target.dir);
         let t = Instant::now();
         let python = analyze_prepared(&m, &mut sources, &mut prepared);
         let python_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -83,6 +90,14 @@ pub fn run(args: &ValidateArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
             std::mem::forget(m);
             std::mem::forget(python);
         }
+    }
+    if let Some(dir) = validated_dir {
+        let where_ = if modules == 1 {
+            format!("the module `{}`", dir.display())
+        } else {
+            format!("the {modules} modules validated")
+        };
+        super::vars::check_declared(&options, &declared, &where_)?;
     }
     runner::sort_and_dedup(&mut diagnostics, &sources);
     ctx.ui.debug(&format!(
@@ -222,51 +237,6 @@ fn load_config(explicit: Option<&Path>, cwd: &Path) -> anyhow::Result<Config> {
         UserError::new(e.to_string())
             .hint("`.symflow.toml` takes `ignore = [\"glob\", ...]` and a `[rules]` table of `RULE = \"error\" | \"warning\" | \"off\"`")
             .into()
-    })
-}
-
-fn load_options(args: &ValidateArgs) -> anyhow::Result<LoadOptions> {
-    let mut vars = Vec::new();
-    for v in &args.vars.vars {
-        let Some((name, value)) = v.split_once('=') else {
-            return Err(UserError::new(format!("`--var {v}` has no `=`"))
-                .hint("write --var NAME=VALUE")
-                .into());
-        };
-        if name.trim().is_empty() {
-            return Err(UserError::new(format!("`--var {v}` has no variable name"))
-                .hint("write --var NAME=VALUE")
-                .into());
-        }
-        vars.push((name.trim().to_owned(), value.to_owned()));
-    }
-    for f in &args.vars.var_files {
-        if !f.is_file() {
-            return Err(UserError::new(format!(
-                "the variables file {} does not exist",
-                f.display()
-            ))
-            .hint("check the path given to --var-file")
-            .into());
-        }
-    }
-    let mut env_vars: Vec<(String, String)> = std::env::vars_os()
-        .filter_map(|(k, v)| {
-            let k = k.into_string().ok()?;
-            let name = k.strip_prefix("TF_VAR_")?.to_owned();
-            Some((name, v.into_string().ok()?))
-        })
-        .filter(|(name, _)| !name.is_empty())
-        .collect();
-    env_vars.sort();
-    Ok(LoadOptions {
-        vars,
-        var_files: args.vars.var_files.clone(),
-        env_vars,
-        known_ids: BTreeMap::new(),
-        // Implementation files are analysed from the source map.
-        skip_implementation_text: true,
-        single_thread: false,
     })
 }
 

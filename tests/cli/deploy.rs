@@ -754,6 +754,22 @@ fn a_module_with_errors_sends_no_request() {
 }
 
 #[test]
+fn a_var_for_an_undeclared_variable_sends_no_request() {
+    let sb = Sandbox::new();
+    module(&sb);
+    let api = FakeApi::start(CANARY, 13);
+    let run = deploy(&sb, &api, &["--yes", "--var", "teams=x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`--var teams=...` names no variable declared in the module `mod`"),
+        "{}",
+        run.stderr
+    );
+    assert!(api.log().is_empty());
+}
+
+#[test]
 fn names_needing_percent_encoding_are_looked_up_correctly() {
     let sb = Sandbox::new();
     sb.write(

@@ -228,6 +228,19 @@ fn a_module_without_tests_exits_2() {
 }
 
 #[test]
+fn a_var_for_an_undeclared_variable_exits_2() {
+    let sb = module_with(&["approval.symtest.hcl"]);
+    let r = sb.run(&["test", "--var", "nope=1"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("`--var nope=...` names no variable declared in the module `.`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn the_bundled_example_is_green() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/approval");
     let sb = Sandbox::new();

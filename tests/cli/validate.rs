@@ -408,6 +408,49 @@ fn variables_come_from_flags_files_and_the_environment() {
 }
 
 #[test]
+fn a_var_for_an_undeclared_variable_is_refused_like_terraform_does() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    sb.write("m/vars.tf", "variable \"flag\" {\n  type = string\n}\n");
+    // A typo would otherwise leave `flag` unset without a word.
+    let r = sb.run(&["validate", "--var", "falg=true", "m"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("`--var falg=...` names no variable declared in the module `m`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `--var flag=...`?"),
+        "{}",
+        r.stderr
+    );
+    // Several modules: a variable declared in any of them is fine.
+    module(&sb, "other");
+    let r = sb.run(&["validate", "--var", "flag=x", "m", "other"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = sb.run(&["validate", "--var", "zzz=x", "m", "other"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("names no variable declared in the 2 modules validated"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("declared in the 2 modules validated: `flag`"),
+        "{}",
+        r.stderr
+    );
+    // TF_VAR_* for an undeclared variable is ignored, as Terraform does.
+    let r = sb.run_cmd(sb.cmd().args(["validate", "other"]).env("TF_VAR_zzz", "1"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
 fn colour_only_when_asked() {
     let sb = Sandbox::new();
     module(&sb, "m");
