@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &r::var_looks_typed::VarLooksTyped,
     &r::missing_integration_id::MissingIntegrationId,
     &r::multiple_flows_filters::MultipleFlowsFilters,
+    &r::undeclared_variable_value::UndeclaredVariableValue,
     // SF3xx: impl.py (python analysis)
     &r::py_syntax_error::RULE,
     &r::py_missing_reducer::RULE,

@@ -254,6 +254,20 @@ fn cases() -> Vec<Case> {
                 ("filter.py", FILTER.as_bytes().to_vec()),
             ],
         },
+        Case {
+            code: "SF211",
+            major: 3,
+            bad: vec![
+                ("case.tf", b"variable \"slack_channel\" {\n  type = string\n}\n".to_vec()),
+                ("terraform.tfvars", b"slack_chanel = \"#access\"\n".to_vec()),
+                ("extra.auto.tfvars.json", b"{\"other\": {\"slack_channel\": 1}, \"region\": \"x\"}\n".to_vec()),
+            ],
+            good: vec![
+                ("case.tf", b"variable \"slack_channel\" {\n  type = string\n}\n".to_vec()),
+                ("terraform.tfvars", b"slack_channel = \"#access\"\n".to_vec()),
+                ("extra.auto.tfvars.json", b"{\"slack_channel\": \"#x\"}\n".to_vec()),
+            ],
+        },
     ];
     // Provider 2.x: `implementation` is a path, `str_list` does not exist.
     out.push(Case {

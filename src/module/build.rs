@@ -16,8 +16,8 @@ use super::files::{self, ReadCache};
 use super::model::{
     Attribute, ChildModule, Dependency, Entity, ImplementationRef, ImplementationRole,
     ImplementationSource, InstanceKey, LoadOptions, Local, Mode, Module, Output, Problem,
-    ProblemKind, ProviderConfig, ProviderVersion, RefTarget, Reference, ResourceBlock, Variable,
-    VariableSource, VersionSource,
+    ProblemKind, ProviderConfig, ProviderVersion, RefTarget, Reference, ResourceBlock,
+    UndeclaredValue, Variable, VariableSource, VersionSource,
 };
 use super::refs::{Collector, RawRef};
 use super::value::{UnknownReason, Value};
@@ -95,7 +95,13 @@ pub(crate) fn load_module(
     };
 
     // Variables.
-    let variables = variables(&mut env, site, &dir_files.var_files, &mut problems);
+    let variables = variables(
+        &mut env,
+        site,
+        &dir_files.var_files,
+        &mut problems,
+        &mut module.undeclared_values,
+    );
     module.variables = variables;
 
     // Provider version and configuration.
@@ -668,6 +674,7 @@ fn variables(
     site: &ModuleSite,
     var_files: &[String],
     problems: &mut Vec<Problem>,
+    undeclared: &mut Vec<UndeclaredValue>,
 ) -> BTreeMap<String, Variable> {
     let decls = env.decls;
     let type_text = |env: &Env<'_, '_>, e: Option<&Expression>, file: FileId| {
@@ -689,7 +696,12 @@ fn variables(
             };
             let s = match env.own_store() {
                 Some((sources, cache)) => {
-                    vars::root_values(&dir, &types, opts, sources, cache, &mut read, problems)
+                    let mut found = vars::VarFileFindings {
+                        read_files: &mut read,
+                        problems,
+                        undeclared,
+                    };
+                    vars::root_values(&dir, &types, opts, sources, cache, &mut found)
                 }
                 None => BTreeMap::new(),
             };

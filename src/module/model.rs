@@ -40,6 +40,10 @@ pub struct Module {
     pub external_modules: Vec<String>,
     /// References to things that are not declared anywhere.
     pub undeclared: Vec<Reference>,
+    /// Values that variables files (`terraform.tfvars`, `*.auto.tfvars`,
+    /// `--var-file`) assign to variables the root module does not declare:
+    /// Terraform warns about them and ignores them.
+    pub undeclared_values: Vec<UndeclaredValue>,
     /// Two blocks with the same address.
     pub duplicates: Vec<Duplicate>,
     /// Problems found while reading and parsing: syntax errors, unreadable
@@ -278,6 +282,14 @@ pub enum RefTarget {
     Local(String),
     Variable(String),
     Module(String),
+}
+
+/// `name = value` in a variables file, for a variable that is not declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndeclaredValue {
+    pub name: String,
+    /// The name where it is assigned (in a `.tfvars.json` file, the key).
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

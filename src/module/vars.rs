@@ -13,7 +13,7 @@ use super::decls::span_of;
 use super::eval::{err, to_bool, to_number};
 use super::files::ReadCache;
 use super::funcs::from_json;
-use super::model::{LoadOptions, Problem, ProblemKind, VariableSource};
+use super::model::{LoadOptions, Problem, ProblemKind, UndeclaredValue, VariableSource};
 use super::value::Value;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -118,16 +118,24 @@ pub(crate) struct VarDir<'a> {
     pub listed: &'a [String],
 }
 
+/// What reading the variables files found besides values: problems in them,
+/// assignments to undeclared variables, and the files read.
+pub(crate) struct VarFileFindings<'a> {
+    pub read_files: &'a mut Vec<FileId>,
+    pub problems: &'a mut Vec<Problem>,
+    pub undeclared: &'a mut Vec<UndeclaredValue>,
+}
+
 /// Values assigned to root variables, in increasing precedence, applied on
-/// top of each other. Returns name -> setting, plus problems in tfvars files.
+/// top of each other. Returns name -> setting; problems in tfvars files and
+/// values for variables not in `types` go to `found`.
 pub(crate) fn root_values(
     dir: &VarDir<'_>,
     types: &BTreeMap<String, Option<String>>,
     opts: &LoadOptions,
     sources: &mut SourceMap,
     cache: &mut ReadCache,
-    read_files: &mut Vec<FileId>,
-    problems: &mut Vec<Problem>,
+    found: &mut VarFileFindings<'_>,
 ) -> BTreeMap<String, VarSetting> {
     let mut out: BTreeMap<String, VarSetting> = BTreeMap::new();
     let ty = |n: &str| types.get(n).and_then(|t| t.as_deref());
@@ -158,8 +166,8 @@ pub(crate) fn root_values(
     files.extend(auto.into_iter().map(|n| dir.join(n)));
     files.extend(opts.var_files.iter().cloned());
     for f in files {
-        let values = read_tfvars(&f, sources, cache, read_files, problems);
-        for (name, value) in values {
+        let values = read_tfvars(&f, sources, cache, found.read_files, found.problems);
+        for (name, value, span) in values {
             if types.contains_key(&name) {
                 let value = apply_type(value, ty(&name));
                 out.insert(
@@ -169,6 +177,8 @@ pub(crate) fn root_values(
                         source: VariableSource::VarFile(f.clone()),
                     },
                 );
+            } else {
+                found.undeclared.push(UndeclaredValue { name, span });
             }
         }
     }
@@ -186,13 +196,15 @@ pub(crate) fn root_values(
     out
 }
 
+/// The `name = value` assignments of a variables file, with the span of
+/// each name.
 fn read_tfvars(
     path: &Path,
     sources: &mut SourceMap,
     cache: &mut ReadCache,
     read_files: &mut Vec<FileId>,
     problems: &mut Vec<Problem>,
-) -> Vec<(String, Value)> {
+) -> Vec<(String, Value, Span)> {
     let id = match cache.read(path, sources) {
         Ok(id) => id,
         Err(m) => {
@@ -212,9 +224,13 @@ fn read_tfvars(
     let text = &sources.get(id).text;
     if path.extension().is_some_and(|e| e == "json") {
         return match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(o)) => {
-                o.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()
-            }
+            Ok(serde_json::Value::Object(o)) => o
+                .iter()
+                .map(|(k, v)| {
+                    let at = json_key_offset(text, k);
+                    (k.clone(), from_json(v), Span::new(id, at))
+                })
+                .collect(),
             Ok(_) => {
                 problems.push(Problem {
                     kind: ProblemKind::Syntax,
@@ -245,6 +261,7 @@ fn read_tfvars(
                 Structure::Attribute(a) => Some((
                     a.key.value().as_str().to_owned(),
                     literal_value(&a.value, Some(id), 0),
+                    span_of(id, a.key.span()),
                 )),
                 Structure::Block(_) => None,
             })
@@ -260,5 +277,52 @@ fn read_tfvars(
             });
             Vec::new()
         }
+    }
+}
+
+/// Where a top-level key of a JSON object is written (the quoted key),
+/// or the start of the text when it is not found (serde_json keeps no
+/// positions). Keys of nested objects are skipped.
+fn json_key_offset(text: &str, key: &str) -> std::ops::Range<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = (i + 1).min(b.len());
+                let is_key = depth == 1 && text[end..].trim_start().starts_with(':');
+                if is_key
+                    && serde_json::from_str::<String>(&text[start..end]).is_ok_and(|k| k == key)
+                {
+                    return start..end;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    0..0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_key_offset;
+
+    #[test]
+    fn json_keys_are_found_at_the_top_level_only() {
+        let text = r#"{"a": {"b": "\"b\":"}, "b": 2, "c\u0064": [1, {"d": 3}]}"#;
+        assert_eq!(&text[json_key_offset(text, "b")], r#""b""#);
+        assert_eq!(json_key_offset(text, "b").start, 23);
+        assert_eq!(&text[json_key_offset(text, "cd")], r#""c\u0064""#);
+        assert_eq!(json_key_offset(text, "d"), 0..0);
+        assert_eq!(json_key_offset("{\"x\\", "x"), 0..0);
     }
 }
