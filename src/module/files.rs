@@ -156,6 +156,32 @@ impl OpenDir {
         }
     }
 
+    /// The names in this directory (UTF-8 ones: no other can be a file we
+    /// read), in no particular order. Listed through the open descriptor
+    /// when there is one: the directory is then opened once, and entries
+    /// cost no allocation but their names.
+    fn list(&self) -> std::io::Result<Vec<String>> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd {
+            let mut buf = vec![std::mem::MaybeUninit::<u8>::uninit(); 32 * 1024];
+            let mut dir = rustix::fs::RawDir::new(fd, &mut buf);
+            let mut names = Vec::new();
+            // An error ends the listing (it would come back at every call).
+            while let Some(entry) = dir.next() {
+                let entry = entry.map_err(std::io::Error::from)?;
+                match entry.file_name().to_str() {
+                    Ok("." | "..") | Err(_) => {}
+                    Ok(name) => names.push(name.to_owned()),
+                }
+            }
+            return Ok(names);
+        }
+        Ok(std::fs::read_dir(dir_or_dot(&self.path))?
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect())
+    }
+
     /// Open `path` for reading, relative to this directory when under it.
     fn open(&self, path: &Path) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
@@ -514,8 +540,9 @@ fn load_dir_uncached(
     cache: &mut ReadCache,
 ) -> DirFiles {
     let mut problems = Vec::new();
-    let entries = match std::fs::read_dir(dir_or_dot(dir)) {
-        Ok(rd) => rd,
+    let open_dir = OpenDir::new(dir);
+    let listed = match open_dir.list() {
+        Ok(l) => l,
         Err(e) => {
             problems.push(Problem {
                 kind: ProblemKind::Unreadable,
@@ -537,14 +564,11 @@ fn load_dir_uncached(
     };
     let mut names: Vec<String> = Vec::new();
     let mut var_files: Vec<String> = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if is_var_file_name(name) {
-            var_files.push(name.to_owned());
-        }
-        if name.ends_with(".tf") && !ignored_name(name) {
-            names.push(name.to_owned());
+    for name in listed {
+        if is_var_file_name(&name) {
+            var_files.push(name);
+        } else if name.ends_with(".tf") && !ignored_name(&name) {
+            names.push(name);
         }
     }
     names.sort();
@@ -563,7 +587,6 @@ fn load_dir_uncached(
         };
     }
     let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
-    let open_dir = OpenDir::new(dir);
     let works = parse_parallel(
         &paths,
         &open_dir,
