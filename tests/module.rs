@@ -562,6 +562,28 @@ fn functions_and_operators() {
         (r#"join("-", ["a", "b"], ["c"])"#, r#""a-b-c""#),
         (r#"split(",", "a,b,,c")"#, r#"["a", "b", "", "c"]"#),
         (r#"replace("a-b-c", "-", "+")"#, r#""a+b+c""#),
+        // Terraform: `from` in slashes is a regular expression (Go's syntax).
+        (r#"replace("db-prod-01", "/-(\\d+)$/", "_$1")"#, r#""db-prod_01""#),
+        (
+            r#"replace("alice@example.com", "/^(?P<user>[^@]+)@(.*)$/", "$${user} at $2")"#,
+            r#""alice at example.com""#,
+        ),
+        (r#"replace("a1", "/\\d/", "$$")"#, r#""a$""#),
+        (r#"replace("baaac", "/a*/", "-")"#, r#""-b-c-""#),
+        (r#"replace("né-x", "/\\w/", "_")"#, r#""_é-_""#),
+        (r#"replace("Prod", "/(?i)prod/", "dev")"#, r#""dev""#),
+        (r#"replace("ab", "//", "-")"#, r#""-a-b-""#),
+        (r#"replace("abc", "", "-")"#, r#""-a-b-c-""#),
+        (r#"replace("a/b", "/", "-")"#, r#""a-b""#),
+        (
+            r#"replace("Ärger", "/(?i)ä/", "a")"#,
+            "unknown(unsupported replace() with a case-insensitive regular expression on non-ASCII text @ main.tf:4:7-4:39)",
+        ),
+        // A pattern Go may accept but `regex_lite` does not: unknown, not an error.
+        (
+            r#"replace("x", "/\\pL/", "y")"#,
+            r"unknown(unsupported replace() with the regular expression /\pL/ (Unicode character classes are not supported) @ main.tf:4:7-4:34)",
+        ),
         (r#"trimspace("  x \n")"#, r#""x""#),
         ("merge({ a = 1, b = 2 }, { b = 3 })", "{a = 1, b = 3}"),
         ("concat([1], [], [2, 3])", "[1, 2, 3]"),

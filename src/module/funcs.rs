@@ -101,20 +101,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
         },
         "replace" => match args.as_slice() {
             [s, from, to] => match (s.to_tf_string(), from.to_tf_string(), to.to_tf_string()) {
-                (Some(s), Some(from), Some(to)) => {
-                    if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
-                        Value::unknown(
-                            UnknownReason::Unsupported {
-                                what: "replace() with a regular expression".to_owned(),
-                            },
-                            Some(sp),
-                        )
-                    } else if from.is_empty() {
-                        Value::String(s)
-                    } else {
-                        Value::String(s.replace(&from, &to))
-                    }
-                }
+                (Some(s), Some(from), Some(to)) => replace(&s, &from, &to, sp),
                 _ => err("replace() needs three strings", Some(sp)),
             },
             _ => err(
@@ -617,4 +604,53 @@ pub(crate) fn from_json(j: &serde_json::Value) -> Value {
             Value::Object(o.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
         }
     }
+}
+
+/// Terraform's `replace(s, from, to)`. A `from` wrapped in slashes is a
+/// regular expression in Go's syntax, whose groups `to` may use as `$1` or
+/// `${name}` (`$$` is a `$`); any other `from` is replaced literally, and
+/// an empty one is inserted around every character, as Go's
+/// `strings.Replace` does.
+///
+/// `regex_lite` reads a pattern as Go's `regexp` does where both accept it
+/// (ASCII `\d \w \s \b`, `.` per character, the same `$` expansion). Where
+/// they could differ the value is left unknown, never guessed: a pattern it
+/// refuses (Unicode classes such as `\pL`: Go may accept them) and
+/// case-insensitive matching of non-ASCII text (Go folds Unicode case).
+fn replace(s: &str, from: &str, to: &str, sp: Span) -> Value {
+    let unsupported = |what: String| Value::unknown(UnknownReason::Unsupported { what }, Some(sp));
+    let Some(pattern) = from
+        .strip_prefix('/')
+        .and_then(|p| p.strip_suffix('/'))
+        .filter(|_| from.len() > 1)
+    else {
+        return Value::String(s.replace(from, to));
+    };
+    if folds_case(pattern) && !(s.is_ascii() && pattern.is_ascii()) {
+        return unsupported(
+            "replace() with a case-insensitive regular expression on non-ASCII text".to_owned(),
+        );
+    }
+    match regex_lite::Regex::new(pattern) {
+        Ok(re) => Value::String(re.replace_all(s, to).into_owned()),
+        Err(e) => unsupported(format!(
+            "replace() with the regular expression /{pattern}/ ({})",
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or("not supported")
+                .trim()
+        )),
+    }
+}
+
+/// Whether a pattern turns on case-insensitive matching: an `i` among the
+/// flags of a `(?flags)` or `(?flags:...)` group before any `-`.
+fn folds_case(pattern: &str) -> bool {
+    pattern.match_indices("(?").any(|(i, _)| {
+        pattern[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .any(|c| c == 'i')
+    })
 }
