@@ -268,6 +268,18 @@ fn cases() -> Vec<Case> {
                 ("extra.auto.tfvars.json", b"{\"slack_channel\": \"#x\"}\n".to_vec()),
             ],
         },
+        Case {
+            code: "SF212",
+            major: 3,
+            bad: vec![
+                ("case.tf", b"module \"flow\" {\n  source    = \"./child\"\n  count     = 1\n  flow_nmae = \"okta\"\n  other     = 1\n}\n".to_vec()),
+                ("child/vars.tf", b"variable \"flow_name\" {\n  type    = string\n  default = \"x\"\n}\n".to_vec()),
+            ],
+            good: vec![
+                ("case.tf", b"module \"flow\" {\n  source    = \"./child\"\n  count     = 1\n  flow_name = \"okta\"\n}\n\nmodule \"remote\" {\n  source  = \"example/sym/aws\"\n  version = \"1.0\"\n  anything = 1\n}\n".to_vec()),
+                ("child/vars.tf", b"variable \"flow_name\" {\n  type    = string\n  default = \"x\"\n}\n".to_vec()),
+            ],
+        },
     ];
     // Provider 2.x: `implementation` is a path, `str_list` does not exist.
     out.push(Case {

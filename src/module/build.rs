@@ -279,6 +279,14 @@ pub(crate) fn load_module(
                 name: m.name.to_owned(),
                 span: span_of(m.file, m.block.span()),
                 source: module_source(m.block).unwrap_or_default(),
+                inputs: module_inputs(m.block)
+                    .map(|a| {
+                        (
+                            a.key.value().as_str().to_owned(),
+                            span_of(m.file, a.key.span()),
+                        )
+                    })
+                    .collect(),
                 module: child,
             });
         }
@@ -561,6 +569,17 @@ fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> 
     }
 }
 
+/// The arguments of a `module` block that set the child's variables (its
+/// meta-arguments left out).
+fn module_inputs(b: &Block) -> impl Iterator<Item = &crate::hcl::structure::Attribute> {
+    b.body.attributes().filter(|a| {
+        !matches!(
+            a.key.value().as_str(),
+            "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+        )
+    })
+}
+
 fn module_source(b: &Block) -> Option<String> {
     match b.body.get_attribute("source").map(|a| &a.value) {
         Some(Expression::String(s)) => Some(s.value().clone()),
@@ -636,14 +655,8 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
     }
     let mut inputs = BTreeMap::new();
     let saved = std::mem::take(&mut env.scope);
-    for a in m.block.body.attributes() {
+    for a in module_inputs(m.block) {
         let name = a.key.value().as_str();
-        if matches!(
-            name,
-            "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
-        ) {
-            continue;
-        }
         let v = env.in_file(m.file, |env| env.eval(&a.value));
         inputs.insert(name.to_owned(), v);
     }

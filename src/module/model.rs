@@ -388,6 +388,9 @@ pub struct ChildModule {
     pub name: String,
     pub span: Span,
     pub source: String,
+    /// The arguments the `module` block passes (meta-arguments such as
+    /// `source` and `count` left out): name, and the span of the name.
+    pub inputs: Vec<(String, Span)>,
     pub module: Module,
 }
 

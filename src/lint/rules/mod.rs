@@ -9,6 +9,7 @@ pub mod missing_module;
 pub mod no_configuration;
 pub mod syntax_error;
 pub mod unknown_ignore_rule;
+pub mod unknown_module_input;
 pub mod unreadable_file;
 // SF1xx: the Sym provider schema
 pub mod ignored_field_option;
