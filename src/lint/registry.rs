@@ -39,6 +39,7 @@ pub static RULES: &[&dyn Rule] = &[
     &r::multiple_flows_filters::MultipleFlowsFilters,
     &r::undeclared_variable_value::UndeclaredVariableValue,
     &r::unknown_module_input::UnknownModuleInput,
+    &r::missing_module_input::MissingModuleInput,
     // SF3xx: impl.py (python analysis)
     &r::py_syntax_error::RULE,
     &r::py_missing_reducer::RULE,

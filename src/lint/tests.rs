@@ -280,6 +280,18 @@ fn cases() -> Vec<Case> {
                 ("child/vars.tf", b"variable \"flow_name\" {\n  type    = string\n  default = \"x\"\n}\n".to_vec()),
             ],
         },
+        Case {
+            code: "SF213",
+            major: 3,
+            bad: vec![
+                ("case.tf", b"module \"flow\" {\n  source = \"./child\"\n  region = \"eu\"\n}\n".to_vec()),
+                ("child/vars.tf", b"variable \"flow_name\" {\n  type = string\n}\n\nvariable \"region\" {}\n\nvariable \"label\" {\n  default = null\n}\n".to_vec()),
+            ],
+            good: vec![
+                ("case.tf", b"module \"flow\" {\n  source    = \"./child\"\n  region    = \"eu\"\n  flow_name = \"okta\"\n}\n".to_vec()),
+                ("child/vars.tf", b"variable \"flow_name\" {\n  type = string\n}\n\nvariable \"region\" {}\n\nvariable \"label\" {\n  default = null\n}\n".to_vec()),
+            ],
+        },
     ];
     // Provider 2.x: `implementation` is a path, `str_list` does not exist.
     out.push(Case {

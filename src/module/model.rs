@@ -387,6 +387,8 @@ impl Module {
 pub struct ChildModule {
     pub name: String,
     pub span: Span,
+    /// The block's label (`"flow"` in `module "flow" { ... }`).
+    pub name_span: Span,
     pub source: String,
     /// The arguments the `module` block passes (meta-arguments such as
     /// `source` and `count` left out): name, and the span of the name.

@@ -6,6 +6,7 @@ pub mod walk;
 // SF0xx: files that do not parse or cannot be read
 pub mod invalid_expression;
 pub mod missing_module;
+pub mod missing_module_input;
 pub mod no_configuration;
 pub mod syntax_error;
 pub mod unknown_ignore_rule;
