@@ -101,6 +101,19 @@ fn case(code: &'static str, bad: &str, good: &str) -> Case {
     }
 }
 
+/// A local child module's variables (SF212: one with a default).
+const CHILD_212: &str = "variable \"flow_name\" {\n  type    = string\n  default = \"x\"\n}\n";
+/// SF213: two required variables and one whose default is null.
+const CHILD_213: &str = "variable \"flow_name\" {\n  type = string\n}\n\nvariable \"region\" {}\n\nvariable \"label\" {\n  default = null\n}\n";
+
+/// `case.tf` calling the module in `child/`, whose variables are `child`.
+fn module_and_child(case: &str, child: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("case.tf", case.as_bytes().to_vec()),
+        ("child/vars.tf", child.as_bytes().to_vec()),
+    ]
+}
+
 fn cases() -> Vec<Case> {
     let field = |name: &str, ty: &str, extra: &str| {
         format!(
@@ -271,26 +284,26 @@ fn cases() -> Vec<Case> {
         Case {
             code: "SF212",
             major: 3,
-            bad: vec![
-                ("case.tf", b"module \"flow\" {\n  source    = \"./child\"\n  count     = 1\n  flow_nmae = \"okta\"\n  other     = 1\n}\n".to_vec()),
-                ("child/vars.tf", b"variable \"flow_name\" {\n  type    = string\n  default = \"x\"\n}\n".to_vec()),
-            ],
-            good: vec![
-                ("case.tf", b"module \"flow\" {\n  source    = \"./child\"\n  count     = 1\n  flow_name = \"okta\"\n}\n\nmodule \"remote\" {\n  source  = \"example/sym/aws\"\n  version = \"1.0\"\n  anything = 1\n}\n".to_vec()),
-                ("child/vars.tf", b"variable \"flow_name\" {\n  type    = string\n  default = \"x\"\n}\n".to_vec()),
-            ],
+            bad: module_and_child(
+                "module \"flow\" {\n  source    = \"./child\"\n  count     = 1\n  flow_nmae = \"okta\"\n  other     = 1\n}\n",
+                CHILD_212,
+            ),
+            good: module_and_child(
+                "module \"flow\" {\n  source    = \"./child\"\n  count     = 1\n  flow_name = \"okta\"\n}\n\nmodule \"remote\" {\n  source  = \"example/sym/aws\"\n  version = \"1.0\"\n  anything = 1\n}\n",
+                CHILD_212,
+            ),
         },
         Case {
             code: "SF213",
             major: 3,
-            bad: vec![
-                ("case.tf", b"module \"flow\" {\n  source = \"./child\"\n  region = \"eu\"\n}\n".to_vec()),
-                ("child/vars.tf", b"variable \"flow_name\" {\n  type = string\n}\n\nvariable \"region\" {}\n\nvariable \"label\" {\n  default = null\n}\n".to_vec()),
-            ],
-            good: vec![
-                ("case.tf", b"module \"flow\" {\n  source    = \"./child\"\n  region    = \"eu\"\n  flow_name = \"okta\"\n}\n".to_vec()),
-                ("child/vars.tf", b"variable \"flow_name\" {\n  type = string\n}\n\nvariable \"region\" {}\n\nvariable \"label\" {\n  default = null\n}\n".to_vec()),
-            ],
+            bad: module_and_child(
+                "module \"flow\" {\n  source = \"./child\"\n  region = \"eu\"\n}\n",
+                CHILD_213,
+            ),
+            good: module_and_child(
+                "module \"flow\" {\n  source    = \"./child\"\n  region    = \"eu\"\n  flow_name = \"okta\"\n}\n",
+                CHILD_213,
+            ),
         },
     ];
     // Provider 2.x: `implementation` is a path, `str_list` does not exist.
