@@ -11,8 +11,8 @@
 //! ## Example
 //! ```hcl
 //! module "okta_flow" {
-//!   source       = "./modules/okta-flow"
-//!   flow_nmae    = "okta-admins"   # the module declares flow_name
+//!   source    = "./modules/okta-flow"
+//!   flow_nmae = "okta-admins"   # the module declares flow_name
 //! }
 //! ```
 //!
