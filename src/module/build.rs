@@ -278,14 +278,7 @@ pub(crate) fn load_module(
             module.children.push(ChildModule {
                 name: m.name.to_owned(),
                 span: span_of(m.file, m.block.span()),
-                name_span: span_of(
-                    m.file,
-                    m.block
-                        .labels
-                        .first()
-                        .and_then(|l| l.span())
-                        .or(m.block.span()),
-                ),
+                name_span: super::decls::label_span(m.block, 0, m.file),
                 source: module_source(m.block).unwrap_or_default(),
                 inputs: module_inputs(m.block)
                     .map(|a| {

@@ -95,7 +95,8 @@ pub(crate) struct Decls<'a> {
     pub duplicates: Vec<Duplicate>,
 }
 
-fn label_span(b: &Block, i: usize, file: FileId) -> Span {
+/// The span of label `i` of a block (its type name when it has no such label).
+pub(crate) fn label_span(b: &Block, i: usize, file: FileId) -> Span {
     match b.labels.get(i) {
         Some(l) => span_of(file, l.span()),
         None => span_of(file, b.ident.span()),

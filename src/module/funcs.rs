@@ -619,11 +619,8 @@ pub(crate) fn from_json(j: &serde_json::Value) -> Value {
 /// case-insensitive matching of non-ASCII text (Go folds Unicode case).
 fn replace(s: &str, from: &str, to: &str, sp: Span) -> Value {
     let unsupported = |what: String| Value::unknown(UnknownReason::Unsupported { what }, Some(sp));
-    let Some(pattern) = from
-        .strip_prefix('/')
-        .and_then(|p| p.strip_suffix('/'))
-        .filter(|_| from.len() > 1)
-    else {
+    // (`/` alone has no second slash: it is a literal.)
+    let Some(pattern) = from.strip_prefix('/').and_then(|p| p.strip_suffix('/')) else {
         return Value::String(s.replace(from, to));
     };
     if folds_case(pattern) && !(s.is_ascii() && pattern.is_ascii()) {

@@ -224,13 +224,15 @@ fn read_tfvars(
     let text = &sources.get(id).text;
     if path.extension().is_some_and(|e| e == "json") {
         return match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(o)) => o
-                .iter()
-                .map(|(k, v)| {
-                    let at = json_key_offset(text, k);
-                    (k.clone(), from_json(v), Span::new(id, at))
-                })
-                .collect(),
+            Ok(serde_json::Value::Object(o)) => {
+                let keys = json_key_offsets(text);
+                o.iter()
+                    .map(|(k, v)| {
+                        let at = keys.get(k.as_str()).cloned().unwrap_or(0..0);
+                        (k.clone(), from_json(v), Span::new(id, at))
+                    })
+                    .collect()
+            }
             Ok(_) => {
                 problems.push(Problem {
                     kind: ProblemKind::Syntax,
@@ -280,11 +282,12 @@ fn read_tfvars(
     }
 }
 
-/// Where a top-level key of a JSON object is written (the quoted key),
-/// or the start of the text when it is not found (serde_json keeps no
-/// positions). Keys of nested objects are skipped.
-fn json_key_offset(text: &str, key: &str) -> std::ops::Range<usize> {
+/// Where each top-level key of a JSON object is written (the quoted key;
+/// the first place, for a key written twice), in one pass over the text:
+/// serde_json keeps no positions. Keys of nested objects are skipped.
+fn json_key_offsets(text: &str) -> BTreeMap<String, std::ops::Range<usize>> {
     let b = text.as_bytes();
+    let mut keys = BTreeMap::new();
     let mut depth = 0usize;
     let mut i = 0;
     while i < b.len() {
@@ -298,31 +301,31 @@ fn json_key_offset(text: &str, key: &str) -> std::ops::Range<usize> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 let end = (i + 1).min(b.len());
-                let is_key = depth == 1 && text[end..].trim_start().starts_with(':');
-                if is_key
-                    && serde_json::from_str::<String>(&text[start..end]).is_ok_and(|k| k == key)
-                {
-                    return start..end;
+                if depth == 1 && text[end..].trim_start().starts_with(':') {
+                    if let Ok(k) = serde_json::from_str::<String>(&text[start..end]) {
+                        keys.entry(k).or_insert(start..end);
+                    }
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    0..0
+    keys
 }
 
 #[cfg(test)]
 mod tests {
-    use super::json_key_offset;
+    use super::json_key_offsets;
 
     #[test]
     fn json_keys_are_found_at_the_top_level_only() {
-        let text = r#"{"a": {"b": "\"b\":"}, "b": 2, "c\u0064": [1, {"d": 3}]}"#;
-        assert_eq!(&text[json_key_offset(text, "b")], r#""b""#);
-        assert_eq!(json_key_offset(text, "b").start, 23);
-        assert_eq!(&text[json_key_offset(text, "cd")], r#""c\u0064""#);
-        assert_eq!(json_key_offset(text, "d"), 0..0);
-        assert_eq!(json_key_offset("{\"x\\", "x"), 0..0);
+        let text = r#"{"a": {"b": "\"b\":"}, "b": 2, "c\u0064": [1, {"d": 3}], "b": 4}"#;
+        let keys = json_key_offsets(text);
+        assert_eq!(&text[keys["b"].clone()], r#""b""#);
+        assert_eq!(keys["b"].start, 23);
+        assert_eq!(&text[keys["cd"].clone()], r#""c\u0064""#);
+        assert!(!keys.contains_key("d"));
+        assert!(json_key_offsets("{\"x\\").is_empty());
     }
 }
