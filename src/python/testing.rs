@@ -408,12 +408,13 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic]) -> String {
         } else {
             line.chars().count().saturating_sub(lc.column - 1).max(1)
         };
-        let _ = writeln!(out, "  | {line}");
+        let shown = crate::report::clip_line(line, lc.column - 1, width);
+        let _ = writeln!(out, "  | {}", shown.text);
         let _ = writeln!(
             out,
             "  | {}{}",
-            " ".repeat(lc.column - 1),
-            "^".repeat(width)
+            " ".repeat(shown.pad),
+            "^".repeat(shown.width)
         );
         if let Some(help) = &d.help {
             let _ = writeln!(out, "  = help: {help}");

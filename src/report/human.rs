@@ -63,6 +63,11 @@ impl Human {
                 shown.chars().count().saturating_sub(pad)
             }
             .max(1);
+            let super::Clipped {
+                text: shown,
+                pad,
+                width,
+            } = super::clip_line(&shown, pad, width);
             let bar = self.styles.dim("|");
             writeln!(w, "{:gutter$} {bar}", "")?;
             writeln!(w, "{} {bar} {shown}", self.styles.dim(&number))?;

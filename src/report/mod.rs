@@ -109,6 +109,65 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// Widest source line a snippet shows whole, in characters. A longer line
+/// (minified JSON in a heredoc, a generated file, a deeply nested literal)
+/// is shown as a window around the span.
+pub(crate) const SNIPPET_WIDTH: usize = 120;
+
+/// Characters kept before the span when a long line is cut.
+const SNIPPET_CONTEXT: usize = 40;
+
+/// A source line as a snippet shows it: cut to a window of at most
+/// [`SNIPPET_WIDTH`] characters around the underlined part when longer,
+/// with `...` where text was left out.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Clipped {
+    pub text: String,
+    /// Characters before the underline.
+    pub pad: usize,
+    /// Characters underlined (at least 1).
+    pub width: usize,
+}
+
+/// [`Clipped`] of `line` (already tab-expanded) whose underline starts `pad`
+/// characters in and is `width` characters wide.
+pub(crate) fn clip_line(line: &str, pad: usize, width: usize) -> Clipped {
+    let width = width.max(1);
+    let len = line.chars().count();
+    if len <= SNIPPET_WIDTH {
+        return Clipped {
+            text: line.to_owned(),
+            pad,
+            width,
+        };
+    }
+    const MORE: &str = "...";
+    // Start a little before the span, but not so late that the window runs
+    // past the end of the line for nothing.
+    let start = pad
+        .saturating_sub(SNIPPET_CONTEXT)
+        .min(len.saturating_sub(SNIPPET_WIDTH));
+    let end = (start + SNIPPET_WIDTH).min(len);
+    let mut text = String::with_capacity(SNIPPET_WIDTH + 2 * MORE.len());
+    if start > 0 {
+        text.push_str(MORE);
+    }
+    text.extend(line.chars().skip(start).take(end - start));
+    if end < len {
+        text.push_str(MORE);
+    }
+    let lead = if start > 0 { MORE.len() } else { 0 };
+    // The underline stops at the window's edge (a span past the end of the
+    // line, as at end of file, keeps its one caret).
+    let shown_pad = pad.min(end) - start;
+    let width = width.min(end.saturating_sub(pad)).max(1);
+    Clipped {
+        text,
+        pad: lead + shown_pad,
+        width,
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     //! One canonical diagnostic set that every emitter's snapshot uses.
@@ -167,5 +226,69 @@ pub(crate) mod fixtures {
             ),
         ];
         (sm, diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clip_line, Clipped, SNIPPET_WIDTH};
+
+    #[test]
+    fn short_lines_are_shown_whole() {
+        assert_eq!(
+            clip_line("  name = 1", 2, 4),
+            Clipped {
+                text: "  name = 1".to_owned(),
+                pad: 2,
+                width: 4
+            }
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_span() {
+        let line = format!("{}NAME{}", "a".repeat(500), "b".repeat(500));
+        let c = clip_line(&line, 500, 4);
+        assert!(c.text.starts_with("...") && c.text.ends_with("..."));
+        assert_eq!(c.text.chars().count(), SNIPPET_WIDTH + 6);
+        // The underline still sits under the span.
+        let under: String = c.text.chars().skip(c.pad).take(c.width).collect();
+        assert_eq!(under, "NAME");
+    }
+
+    #[test]
+    fn a_span_near_either_end_keeps_a_full_window() {
+        let line = format!("NAME{}", "x".repeat(1000));
+        let c = clip_line(&line, 0, 4);
+        assert_eq!((c.pad, c.width), (0, 4));
+        assert!(!c.text.starts_with("...") && c.text.ends_with("..."));
+        assert!(c.text.starts_with("NAME"));
+
+        let line = format!("{}END", "x".repeat(1000));
+        let c = clip_line(&line, 1000, 3);
+        assert!(c.text.starts_with("...") && !c.text.ends_with("..."));
+        assert_eq!(c.text.chars().count(), SNIPPET_WIDTH + 3);
+        let under: String = c.text.chars().skip(c.pad).take(c.width).collect();
+        assert_eq!(under, "END");
+    }
+
+    #[test]
+    fn an_underline_wider_than_the_window_stops_at_its_edge() {
+        let line = "y".repeat(1000);
+        let c = clip_line(&line, 10, 900);
+        assert_eq!(c.pad, 10);
+        assert_eq!(c.width, SNIPPET_WIDTH - 10);
+        // A span just past the end of a long line keeps one caret.
+        let c = clip_line(&line, 1000, 1);
+        assert_eq!(c.width, 1);
+        assert_eq!(c.pad, 3 + SNIPPET_WIDTH);
+    }
+
+    #[test]
+    fn characters_not_bytes_are_counted() {
+        let line = format!("{}é{}", "é".repeat(300), "é".repeat(300));
+        let c = clip_line(&line, 300, 1);
+        assert_eq!(c.text.chars().count(), SNIPPET_WIDTH + 6);
+        assert_eq!(c.pad, 3 + 40);
     }
 }

@@ -466,6 +466,40 @@ fn colour_only_when_asked() {
 }
 
 #[test]
+fn a_finding_on_a_very_long_line_shows_a_window_of_it() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    // One line of 100,000 characters with a mistake near its end.
+    let filler = "       7, ".repeat(10_000);
+    sb.write(
+        "m/extra.tf",
+        format!("locals {{ xs = [{filler}local.nope] }}\n"),
+    );
+    let r = sb.run(&["validate", "m"]);
+    assert!(
+        r.stdout.contains("m/extra.tf:1:100016:"),
+        "{}",
+        &r.stdout[..r.stdout.len().min(2000)]
+    );
+    let widest = r.stdout.lines().map(|l| l.chars().count()).max();
+    assert!(widest < Some(200), "a line of {widest:?} characters");
+    let snippet = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("1 | "))
+        .expect("the snippet line");
+    assert!(snippet.contains("...") && snippet.ends_with("local.nope] }"));
+    // The carets sit under the reference.
+    let carets = r
+        .stdout
+        .lines()
+        .find(|l| l.contains('^'))
+        .expect("an underline");
+    let at = snippet.find("local.nope").expect("reference");
+    assert_eq!(carets.find('^'), Some(at), "{snippet}\n{carets}");
+}
+
+#[test]
 fn the_pre_commit_hook_is_declared() {
     let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).expect("hooks file");
     assert!(text.contains("- id: symflow-validate"));
