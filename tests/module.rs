@@ -561,6 +561,23 @@ fn functions_and_operators() {
         (r#"title("hello sym world")"#, r#""Hello Sym World""#),
         (r#"join("-", ["a", "b"], ["c"])"#, r#""a-b-c""#),
         (r#"split(",", "a,b,,c")"#, r#"["a", "b", "", "c"]"#),
+        // Go's strings.Split, as Terraform has it: "" is one empty part.
+        (r#"split(",", "")"#, r#"[""]"#),
+        (r#"length(split(",", ""))"#, "1"),
+        (r#"split("", "ab")"#, r#"["a", "b"]"#),
+        (r#"split("", "")"#, "[]"),
+        // Go's encoding/json escapes <, > and & (and U+2028, U+2029).
+        (
+            r#"jsonencode({ "a<b" = "<!here> & \u2028" })"#,
+            r#""{\"a\\u003cb\":\"\\u003c!here\\u003e \\u0026 \\u2028\"}""#,
+        ),
+        // Simple case mappings, as Go's strings.ToUpper / ToLower / Title.
+        (r#"upper("straße ǆ ᾳ")"#, r#""STRAßE Ǆ ᾼ""#),
+        (r#"lower("İSTANBUL ΟΔΟΣ")"#, r#""istanbul οδοσ""#),
+        (r#"title("foo_bar baz-qux ǆx 1st")"#, r#""Foo_bar Baz-Qux ǅx 1st""#),
+        (r#"title("hello\u00a0world été")"#, r#""Hello\u{a0}World Été""#),
+        (r#"length("🕹️👾")"#, "2"),
+        (r#"length("e\u0301")"#, "1"),
         (r#"replace("a-b-c", "-", "+")"#, r#""a+b+c""#),
         // Terraform: `from` in slashes is a regular expression (Go's syntax).
         (r#"replace("db-prod-01", "/-(\\d+)$/", "_$1")"#, r#""db-prod_01""#),

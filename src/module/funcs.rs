@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
+use unicode_segmentation::UnicodeSegmentation as _;
 
 use super::eval::{err, first_unknown, to_bool, to_number};
 use super::value::{format_number, UnknownReason, Value};
@@ -33,7 +34,9 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
     match name {
         "jsonencode" => one(&args, name, sp, |v| {
             let j = to_json(v);
-            Ok(Value::String(serde_json::to_string(&j).unwrap_or_default()))
+            Ok(Value::String(escape_like_go(
+                serde_json::to_string(&j).unwrap_or_default(),
+            )))
         }),
         "jsondecode" => one(&args, name, sp, |v| match v {
             Value::String(s) => match serde_json::from_str::<serde_json::Value>(s) {
@@ -43,8 +46,8 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
             _ => Err("jsondecode() needs a string".to_owned()),
         }),
         "format" => format_fn(&args, sp),
-        "lower" => string_fn(&args, name, sp, |s| s.to_lowercase()),
-        "upper" => string_fn(&args, name, sp, |s| s.to_uppercase()),
+        "lower" => string_fn(&args, name, sp, |s| s.chars().map(simple_lower).collect()),
+        "upper" => string_fn(&args, name, sp, |s| s.chars().map(simple_upper).collect()),
         "title" => string_fn(&args, name, sp, title),
         "trimspace" => string_fn(&args, name, sp, |s| s.trim().to_owned()),
         "base64encode" => string_fn(&args, name, sp, |s| {
@@ -82,10 +85,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
         },
         "split" => match args.as_slice() {
             [sep, s] => match (sep.to_tf_string(), s.to_tf_string()) {
+                // Go's `strings.Split`, as Terraform calls it: an empty
+                // string is one empty part (`[""]`), an empty separator
+                // splits between characters.
                 (Some(sep), Some(s)) => {
-                    if s.is_empty() {
-                        Value::List(Vec::new())
-                    } else if sep.is_empty() {
+                    if sep.is_empty() {
                         Value::List(s.chars().map(|c| Value::String(c.to_string())).collect())
                     } else {
                         Value::List(
@@ -230,16 +234,97 @@ fn string_fn(args: &[Value], name: &str, sp: Span, f: impl FnOnce(&str) -> Strin
     })
 }
 
-fn title(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut start = true;
-    for c in s.chars() {
-        if start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
+/// `jsonencode`'s string escapes beyond JSON's own: Terraform encodes with
+/// Go's `encoding/json`, which writes `<`, `>`, `&`, U+2028 and U+2029 as
+/// `\u` escapes. They can only occur inside strings of the encoded text.
+fn escape_like_go(json: String) -> String {
+    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
         }
-        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+/// The simple (one character to one character) uppercase mapping that Go's
+/// `strings.ToUpper`, and so Terraform's `upper`, applies: `ß` stays `ß`
+/// (Rust's full mapping would make it `SS`).
+fn simple_upper(c: char) -> char {
+    let mut full = c.to_uppercase();
+    match (full.next(), full.next()) {
+        (Some(u), None) => u,
+        // Where the full mapping has several characters the simple one is
+        // the character itself, except for the Greek letters with iota
+        // subscript (`ᾳ` to `ᾼ`).
+        _ => match c {
+            '\u{1F80}'..='\u{1F87}'
+            | '\u{1F90}'..='\u{1F97}'
+            | '\u{1FA0}'..='\u{1FA7}'
+            | '\u{1FB3}'
+            | '\u{1FC3}'
+            | '\u{1FF3}' => {
+                let to = match c {
+                    '\u{1FB3}' | '\u{1FC3}' | '\u{1FF3}' => c as u32 + 9,
+                    _ => c as u32 + 8,
+                };
+                char::from_u32(to).unwrap_or(c)
+            }
+            _ => c,
+        },
+    }
+}
+
+/// The simple lowercase mapping of Go's `strings.ToLower` (Terraform's
+/// `lower`): `İ` becomes `i`, and a final `Σ` is `σ` like any other.
+fn simple_lower(c: char) -> char {
+    let mut full = c.to_lowercase();
+    match (full.next(), full.next()) {
+        (Some(l), None) => l,
+        _ if c == '\u{130}' => 'i',
+        _ => c,
+    }
+}
+
+/// The simple titlecase mapping (Go's `unicode.ToTitle`): the uppercase one
+/// except for the digraphs (`ǆ` to `ǅ`) and Georgian letters (no title
+/// case).
+fn simple_title(c: char) -> char {
+    match c {
+        '\u{1C4}'..='\u{1C6}' => '\u{1C5}',
+        '\u{1C7}'..='\u{1C9}' => '\u{1C8}',
+        '\u{1CA}'..='\u{1CC}' => '\u{1CB}',
+        '\u{1F1}'..='\u{1F3}' => '\u{1F2}',
+        '\u{10D0}'..='\u{10FA}' | '\u{10FD}'..='\u{10FF}' => c,
+        _ => simple_upper(c),
+    }
+}
+
+/// Terraform's `title` (Go's `strings.Title`): the first character of each
+/// word in title case, where words are separated by anything but letters,
+/// digits and `_` (non-ASCII punctuation other than spaces does not
+/// separate).
+fn title(s: &str) -> String {
+    fn separates(c: char) -> bool {
+        if c.is_ascii() {
+            !(c.is_ascii_alphanumeric() || c == '_')
+        } else {
+            c.is_whitespace()
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut after_separator = true;
+    for c in s.chars() {
+        out.push(if after_separator { simple_title(c) } else { c });
+        after_separator = separates(c);
     }
     out
 }
@@ -248,7 +333,9 @@ fn length(args: &[Value], sp: Span) -> Value {
     match args {
         [Value::List(l)] => Value::Number(l.len() as f64),
         [Value::Object(o)] => Value::Number(o.len() as f64),
-        [Value::String(s)] => Value::Number(s.chars().count() as f64),
+        // Terraform counts user-perceived characters (grapheme clusters):
+        // `length("🕹️")` is 1, though it is two code points.
+        [Value::String(s)] => Value::Number(s.graphemes(true).count() as f64),
         [u @ Value::Unknown(_)] => u.clone(),
         [other] => err(
             format!("length() cannot take a {}", other.type_name()),
