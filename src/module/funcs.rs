@@ -2,13 +2,12 @@
 //! that need the module (`file`, `templatefile`) live in the evaluator.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use base64::Engine as _;
 use unicode_segmentation::UnicodeSegmentation as _;
 
 use super::eval::{err, first_unknown, to_bool, to_number};
-use super::value::{format_number, UnknownReason, Value};
+use super::value::{UnknownReason, Value};
 use crate::source::Span;
 
 /// Call a pure function. Unknown arguments make the result unknown (with
@@ -45,7 +44,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
             },
             _ => Err("jsondecode() needs a string".to_owned()),
         }),
-        "format" => format_fn(&args, sp),
+        "format" => super::format::format(&args, sp),
         "lower" => string_fn(&args, name, sp, |s| s.chars().map(simple_lower).collect()),
         "upper" => string_fn(&args, name, sp, |s| s.chars().map(simple_upper).collect()),
         "title" => string_fn(&args, name, sp, title),
@@ -237,7 +236,7 @@ fn string_fn(args: &[Value], name: &str, sp: Span, f: impl FnOnce(&str) -> Strin
 /// `jsonencode`'s string escapes beyond JSON's own: Terraform encodes with
 /// Go's `encoding/json`, which writes `<`, `>`, `&`, U+2028 and U+2029 as
 /// `\u` escapes. They can only occur inside strings of the encoded text.
-fn escape_like_go(json: String) -> String {
+pub(crate) fn escape_like_go(json: String) -> String {
     if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         return json;
     }
@@ -380,12 +379,31 @@ fn merge(args: Vec<Value>, sp: Span) -> Value {
     Value::Object(out)
 }
 
+/// Terraform's element type for a list of primitives with a string among
+/// them is `string`: numbers and bools become their string forms
+/// (`tolist([1, "a"])` is `["1", "a"]`). Other lists are left alone.
+fn unify_primitives(l: Vec<Value>) -> Vec<Value> {
+    let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    let has_string = l.iter().any(|v| matches!(v, Value::String(_)));
+    let mixed = l.iter().any(|v| !matches!(v, Value::String(_)));
+    if !(has_string && mixed && l.iter().all(primitive)) {
+        return l;
+    }
+    l.into_iter()
+        .map(|v| match v.to_tf_string() {
+            Some(s) => Value::String(s),
+            None => v,
+        })
+        .collect()
+}
+
 fn to_list(name: &str, args: Vec<Value>, sp: Span) -> Value {
     let Ok([v]) = <[Value; 1]>::try_from(args) else {
         return err(format!("{name}() takes exactly one argument"), Some(sp));
     };
     match v {
         Value::List(l) => {
+            let l = unify_primitives(l);
             if name == "toset" {
                 let mut out: Vec<Value> = Vec::new();
                 for x in l {
@@ -393,9 +411,15 @@ fn to_list(name: &str, args: Vec<Value>, sp: Span) -> Value {
                         out.push(x);
                     }
                 }
-                // Sets of strings iterate in lexical order, as in Terraform.
+                // Sets of strings iterate in lexical order, sets of numbers
+                // in numeric order, as in Terraform.
                 if out.iter().all(|x| matches!(x, Value::String(_))) {
                     out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                } else if out.iter().all(|x| matches!(x, Value::Number(_))) {
+                    out.sort_by(|a, b| match (a, b) {
+                        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
+                        _ => std::cmp::Ordering::Equal,
+                    });
                 }
                 Value::List(out)
             } else {
@@ -413,7 +437,13 @@ fn to_list(name: &str, args: Vec<Value>, sp: Span) -> Value {
 
 fn to_map(args: Vec<Value>, sp: Span) -> Value {
     match <[Value; 1]>::try_from(args) {
-        Ok([v @ (Value::Object(_) | Value::Null | Value::Unknown(_))]) => v,
+        Ok([Value::Object(o)]) => {
+            // A map has one element type: as for lists, a string among
+            // primitive values makes them all strings.
+            let (keys, values): (Vec<String>, Vec<Value>) = o.into_iter().unzip();
+            Value::Object(keys.into_iter().zip(unify_primitives(values)).collect())
+        }
+        Ok([v @ (Value::Null | Value::Unknown(_))]) => v,
         Ok([other]) => err(
             format!("tomap() needs an object, not {}", other.type_name()),
             Some(sp),
@@ -439,6 +469,17 @@ fn values(args: Vec<Value>, sp: Span) -> Value {
 }
 
 fn coalesce(args: Vec<Value>, sp: Span) -> Value {
+    // The arguments share one type first: with a string among primitive
+    // arguments the result is a string (`coalesce(1, "a")` is "1").
+    let args = if args.iter().any(Value::is_unknown) {
+        args
+    } else {
+        unify_primitives(
+            args.into_iter()
+                .filter(|a| !matches!(a, Value::Null))
+                .collect(),
+        )
+    };
     for a in args {
         match a {
             Value::Null => {}
@@ -512,150 +553,6 @@ fn lookup(args: Vec<Value>, sp: Span) -> Value {
             format!("lookup() needs a map, not {}", other.type_name()),
             Some(sp),
         ),
-    }
-}
-
-fn format_fn(args: &[Value], sp: Span) -> Value {
-    let Some((fmt, rest)) = args.split_first() else {
-        return err("format() needs a format string", Some(sp));
-    };
-    let Some(fmt) = fmt.as_str() else {
-        return err("format() needs a string format", Some(sp));
-    };
-    let mut out = String::new();
-    let mut next = 0usize;
-    let mut chars = fmt.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        // Flags, width and precision are accepted and mostly ignored.
-        let mut spec = String::new();
-        while let Some(&d) = chars.peek() {
-            if d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | '#' | ' ' | '[' | ']') {
-                spec.push(d);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let Some(verb) = chars.next() else {
-            return err("format(): the format string ends with `%`", Some(sp));
-        };
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let Some(arg) = rest.get(next) else {
-            return err(
-                "format(): not enough arguments for the format string",
-                Some(sp),
-            );
-        };
-        next += 1;
-        let before = out.len();
-        match verb {
-            's' | 'v' => match arg {
-                Value::List(_) | Value::Object(_) if verb == 'v' => {
-                    out.push_str(&serde_json::to_string(&to_json(arg)).unwrap_or_default());
-                }
-                other => match other.to_tf_string() {
-                    Some(s) => out.push_str(&s),
-                    None => {
-                        return err(
-                            format!(
-                                "format(): cannot format a {} with %{verb}",
-                                other.type_name()
-                            ),
-                            Some(sp),
-                        )
-                    }
-                },
-            },
-            'q' => match arg.to_tf_string() {
-                Some(s) => out.push_str(&serde_json::to_string(&s).unwrap_or_default()),
-                None => return err("format(): %q needs a string", Some(sp)),
-            },
-            'd' => match to_number(arg) {
-                Some(n) => out.push_str(&(n.trunc() as i64).to_string()),
-                None => return err("format(): %d needs a number", Some(sp)),
-            },
-            'f' | 'g' | 'e' => match to_number(arg) {
-                Some(n) => {
-                    let prec = spec
-                        .split('.')
-                        .nth(1)
-                        .and_then(|p| p.parse::<usize>().ok())
-                        .map(|p| p.min(MAX_WIDTH));
-                    match (verb, prec) {
-                        ('f', p) => {
-                            let p = p.unwrap_or(6);
-                            let _ = write!(out, "{n:.p$}");
-                        }
-                        _ => out.push_str(&format_number(n)),
-                    }
-                }
-                None => return err(format!("format(): %{verb} needs a number"), Some(sp)),
-            },
-            't' => match to_bool(arg) {
-                Some(b) => out.push_str(if b { "true" } else { "false" }),
-                None => return err("format(): %t needs a bool", Some(sp)),
-            },
-            other => {
-                return Value::unknown(
-                    UnknownReason::Unsupported {
-                        what: format!("format() verb %{other}"),
-                    },
-                    Some(sp),
-                )
-            }
-        }
-        pad(&mut out, before, &spec);
-    }
-    Value::String(out)
-}
-
-/// Widths and precisions beyond this are clamped (`%01000000000d` would
-/// otherwise allocate gigabytes).
-const MAX_WIDTH: usize = 1024;
-
-/// Apply a `%-05d`-style width to the text written since `before`.
-fn pad(out: &mut String, before: usize, spec: &str) {
-    let left = spec.contains('-');
-    let flags_end = spec
-        .find(|c: char| c.is_ascii_digit() && c != '0')
-        .unwrap_or(spec.len());
-    let zero = spec[..flags_end].contains('0') && !left;
-    let width: usize = spec
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches(['-', '+', '#', ' ', '0'])
-        .parse::<usize>()
-        .unwrap_or(0)
-        .min(MAX_WIDTH);
-    let piece = out.split_off(before);
-    let len = piece.chars().count();
-    if len >= width {
-        out.push_str(&piece);
-        return;
-    }
-    let fill = width - len;
-    if left {
-        out.push_str(&piece);
-        out.extend(std::iter::repeat_n(' ', fill));
-    } else if zero {
-        let (sign, digits) = match piece.strip_prefix('-') {
-            Some(rest) => ("-", rest),
-            None => ("", piece.as_str()),
-        };
-        out.push_str(sign);
-        out.extend(std::iter::repeat_n('0', fill));
-        out.push_str(digits);
-    } else {
-        out.extend(std::iter::repeat_n(' ', fill));
-        out.push_str(&piece);
     }
 }
 

@@ -17,6 +17,7 @@ mod build;
 mod decls;
 mod eval;
 mod files;
+mod format;
 mod funcs;
 pub mod model;
 mod refs;
