@@ -650,6 +650,20 @@ fn functions_and_operators() {
         ("[{ a = [1, 2] }, { a = [3] }][*].a[0]", "[1, 3]"),
         (r#"{ a = { b = ["x", "y"] } }.a.b[1]"#, r#""y""#),
         ("\"%{ for x in [1, 2] }${x},%{ endfor }\"", r#""1,2,""#),
+        // Strip markers on directives drop the whitespace next to them.
+        (
+            r#""a %{~ if true ~} b %{~ endif ~} c""#,
+            r#""abc""#,
+        ),
+        (
+            r#""a %{~ if false ~} b %{~ else ~} e %{~ endif} c""#,
+            r#""ae c""#,
+        ),
+        (
+            r#""[ %{~ for x in ["p", "q"] ~} ${x}, %{~ endfor ~} ]""#,
+            r#""[p,q,]""#,
+        ),
+        (r#""a %{ if false } b %{ endif } c""#, r#""a  c""#),
         ("\"a ${~ \"b\" ~} c\"", r#""abc""#),
         // Unknowns propagate through functions and operators.
         ("upper(var.unset)", "unknown(var unset @ main.tf:4:13-4:22)"),
@@ -964,6 +978,71 @@ fn child_module_variables_without_inputs_are_unknown() {
     assert_eq!(
         m.children[0].module.variables["env"].value_source,
         module::VariableSource::Missing
+    );
+}
+
+#[test]
+fn variable_values_take_their_type_with_optional_defaults() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            br##"variable "team" {
+  type = object({
+    name      = string
+    size      = optional(number, 3)
+    approvers = optional(set(string), ["b@x.dev", "a@x.dev", "b@x.dev"])
+  })
+  default = { name = 7, extra = true }
+}
+
+module "child" {
+  source   = "./child"
+  settings = { channel = "#ops" }
+}
+
+resource "sym_environment" "e" {
+  name = "${var.team.name}-${var.team.size}"
+}
+
+output "approvers" {
+  value = var.team.approvers
+}
+"##,
+        ),
+        (
+            "child/main.tf",
+            br#"variable "settings" {
+  type = object({ channel = string, timeout = optional(string, "1h") })
+}
+
+resource "sym_environment" "c" {
+  name = "${var.settings.channel}/${var.settings.timeout}"
+}
+"#,
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let e = m.entity("sym_environment.e").expect("entity");
+    assert_eq!(e.body.value("name"), Some(&Value::String("7-3".to_owned())));
+    assert_eq!(
+        m.outputs["approvers"].value,
+        Value::List(vec![
+            Value::String("a@x.dev".to_owned()),
+            Value::String("b@x.dev".to_owned())
+        ])
+    );
+    // An attribute the type does not declare is dropped, as Terraform does.
+    assert!(m.variables["team"]
+        .value
+        .as_object()
+        .is_some_and(|o| !o.contains_key("extra")));
+    let c = m
+        .entity("module.child.sym_environment.c")
+        .expect("child entity");
+    assert_eq!(
+        c.body.value("name"),
+        Some(&Value::String("#ops/1h".to_owned()))
     );
 }
 

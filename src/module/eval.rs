@@ -392,21 +392,16 @@ impl<'a> Env<'a, '_> {
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
                         let c = self.eval(&ifd.if_expr.cond_expr);
-                        match to_bool(&c) {
-                            Some(true) => {
-                                self.render_template(
-                                    &ifd.if_expr.template,
-                                    out,
-                                    unknown,
-                                    strip_next,
-                                );
+                        let cond = to_bool(&c);
+                        let start = strip_before(ifd.if_expr.strip, out);
+                        match (branch(ifd, cond), cond) {
+                            (Some((template, open, close)), _) => {
+                                *strip_next = open;
+                                self.render_template(template, out, unknown, strip_next);
+                                strip_after(close, out, start);
                             }
-                            Some(false) => {
-                                if let Some(e) = &ifd.else_expr {
-                                    self.render_template(&e.template, out, unknown, strip_next);
-                                }
-                            }
-                            None => {
+                            (None, Some(_)) => {}
+                            (None, None) => {
                                 if unknown.is_none() {
                                     *unknown = Some(match c {
                                         Value::Unknown(_) => c,
@@ -418,6 +413,7 @@ impl<'a> Env<'a, '_> {
                                 }
                             }
                         }
+                        *strip_next = ifd.endif_expr.strip.strip_end();
                     }
                     Directive::For(fd) => {
                         let fe = &fd.for_expr;
@@ -434,15 +430,20 @@ impl<'a> Env<'a, '_> {
                             }
                             continue;
                         };
+                        strip_before(fe.strip, out);
                         for (k, v) in items {
                             let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
                             if let Some(kv) = &fe.key_var {
                                 b.push((kv.value().as_str().to_owned(), k));
                             }
+                            let start = out.len();
+                            *strip_next = fe.strip.strip_end();
                             self.with_bindings(b, |env| {
                                 env.render_template(&fe.template, out, unknown, strip_next);
                             });
+                            strip_after(fd.endfor_expr.strip.strip_start(), out, start);
                         }
+                        *strip_next = fd.endfor_expr.strip.strip_end();
                     }
                 },
             }
@@ -1653,6 +1654,51 @@ struct TemplateEval<'e, 'a, 's> {
     env: &'e mut Env<'a, 's>,
 }
 
+/// `%{~ if` / `%{~ for`: whitespace at the end of what was written so far
+/// is dropped. Returns where the directive's output starts.
+fn strip_before(strip: crate::hcl::template::Strip, out: &mut String) -> usize {
+    if strip.strip_start() {
+        let keep = out.trim_end().len();
+        out.truncate(keep);
+    }
+    out.len()
+}
+
+/// `%{~ else`, `%{~ endif`, `%{~ endfor`: whitespace at the end of the
+/// body just written (not before `start`, where it began) is dropped.
+fn strip_after(strip: bool, out: &mut String, start: usize) {
+    if strip {
+        let keep = out.trim_end().len().max(start);
+        out.truncate(keep);
+    }
+}
+
+/// The branch of an `if` directive that `cond` selects: its template,
+/// whether whitespace at its start is stripped (`if ~}`, `else ~}`) and at
+/// its end (`%{~ else`, `%{~ endif`). `None` when there is nothing to
+/// write (false without `else`, or not a known bool).
+fn branch(
+    ifd: &crate::hcl::template::IfDirective,
+    cond: Option<bool>,
+) -> Option<(&Template, bool, bool)> {
+    if cond? {
+        let close = ifd
+            .else_expr
+            .as_ref()
+            .map_or(ifd.endif_expr.strip, |e| e.strip)
+            .strip_start();
+        Some((&ifd.if_expr.template, ifd.if_expr.strip.strip_end(), close))
+    } else {
+        ifd.else_expr.as_ref().map(|e| {
+            (
+                &e.template,
+                e.strip.strip_end(),
+                ifd.endif_expr.strip.strip_start(),
+            )
+        })
+    }
+}
+
 impl TemplateEval<'_, '_, '_> {
     fn render(
         &mut self,
@@ -1697,22 +1743,27 @@ impl TemplateEval<'_, '_, '_> {
                     *strip_next = i.strip.strip_end();
                 }
                 Element::Directive(d) => match d.as_ref() {
-                    Directive::If(ifd) => match to_bool(&self.eval(&ifd.if_expr.cond_expr)) {
-                        Some(true) => self.render(&ifd.if_expr.template, out, unknown, strip_next),
-                        Some(false) => {
-                            if let Some(e) = &ifd.else_expr {
-                                self.render(&e.template, out, unknown, strip_next);
+                    Directive::If(ifd) => {
+                        let c = to_bool(&self.eval(&ifd.if_expr.cond_expr));
+                        let start = strip_before(ifd.if_expr.strip, out);
+                        match (branch(ifd, c), c) {
+                            (Some((template, open, close)), _) => {
+                                *strip_next = open;
+                                self.render(template, out, unknown, strip_next);
+                                strip_after(close, out, start);
+                            }
+                            (None, Some(_)) => {}
+                            (None, None) => {
+                                if unknown.is_none() {
+                                    *unknown = Some(err(
+                                        "template condition is not a known bool",
+                                        Some(self.env.span(ifd.if_expr.cond_expr.span())),
+                                    ));
+                                }
                             }
                         }
-                        None => {
-                            if unknown.is_none() {
-                                *unknown = Some(err(
-                                    "template condition is not a known bool",
-                                    Some(self.env.span(ifd.if_expr.cond_expr.span())),
-                                ));
-                            }
-                        }
-                    },
+                        *strip_next = ifd.endif_expr.strip.strip_end();
+                    }
                     Directive::For(fd) => {
                         let fe = &fd.for_expr;
                         let coll = self.eval(&fe.collection_expr);
@@ -1728,6 +1779,7 @@ impl TemplateEval<'_, '_, '_> {
                             }
                             continue;
                         };
+                        strip_before(fe.strip, out);
                         for (k, v) in items {
                             let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
                             if let Some(kv) = &fe.key_var {
@@ -1735,10 +1787,14 @@ impl TemplateEval<'_, '_, '_> {
                             }
                             let n = b.len();
                             self.env.scope.extend(b);
+                            let start = out.len();
+                            *strip_next = fe.strip.strip_end();
                             self.render(&fe.template, out, unknown, strip_next);
+                            strip_after(fd.endfor_expr.strip.strip_start(), out, start);
                             let keep = self.env.scope.len() - n;
                             self.env.scope.truncate(keep);
                         }
+                        *strip_next = fd.endfor_expr.strip.strip_end();
                     }
                 },
             }

@@ -411,16 +411,7 @@ fn to_list(name: &str, args: Vec<Value>, sp: Span) -> Value {
                         out.push(x);
                     }
                 }
-                // Sets of strings iterate in lexical order, sets of numbers
-                // in numeric order, as in Terraform.
-                if out.iter().all(|x| matches!(x, Value::String(_))) {
-                    out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-                } else if out.iter().all(|x| matches!(x, Value::Number(_))) {
-                    out.sort_by(|a, b| match (a, b) {
-                        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
-                        _ => std::cmp::Ordering::Equal,
-                    });
-                }
+                super::types::sort_set(&mut out);
                 Value::List(out)
             } else {
                 Value::List(l)

@@ -21,6 +21,7 @@ mod format;
 mod funcs;
 pub mod model;
 mod refs;
+mod types;
 pub mod value;
 mod vars;
 

@@ -10,7 +10,7 @@ use crate::hcl::template::Element;
 use crate::hcl::Span as _;
 
 use super::decls::span_of;
-use super::eval::{err, to_bool, to_number};
+use super::eval::err;
 use super::files::ReadCache;
 use super::funcs::from_json;
 use super::model::{LoadOptions, Problem, ProblemKind, UndeclaredValue, VariableSource};
@@ -78,17 +78,13 @@ fn literal_template<'t>(els: impl Iterator<Item = &'t Element>, sp: Option<Span>
     Value::String(out)
 }
 
-/// Convert a value to a primitive type constraint, as Terraform does.
+/// Convert a value to its variable's type constraint, as Terraform does
+/// (see [`super::types`]); a constraint symflow cannot read leaves the value
+/// as it is.
 pub(crate) fn apply_type(v: Value, type_text: Option<&str>) -> Value {
-    let Some(t) = type_text else { return v };
-    match (t.trim(), &v) {
-        (_, Value::Unknown(_) | Value::Null) => v,
-        ("string", Value::Number(_) | Value::Bool(_)) => {
-            Value::String(v.to_tf_string().unwrap_or_default())
-        }
-        ("number", Value::String(_)) => to_number(&v).map_or(v, Value::Number),
-        ("bool", Value::String(_)) => to_bool(&v).map_or(v, Value::Bool),
-        _ => v,
+    match type_text.and_then(super::types::parse_text) {
+        Some(t) => super::types::convert(v, &t),
+        None => v,
     }
 }
 
