@@ -779,8 +779,72 @@ fn variables(
     out
 }
 
-/// The major version in a version or constraint text (`~> 3.0`, `3.6.0`,
-/// `>= 2.1, < 4`): the first number.
+/// The newest major version of the Sym provider.
+const LATEST_MAJOR: u8 = 3;
+
+/// The major version `terraform init` installs for a version constraint:
+/// the newest major (up to [`LATEST_MAJOR`]) that some version allowed by
+/// every comma-separated part satisfies (`>= 2.0, < 4` installs 3.x, `~>
+/// 2.1` 2.x). Falls back to the first number of a constraint it cannot
+/// read, and `None` when there is no number at all.
+fn constraint_major(text: &str) -> Option<u8> {
+    /// A version as a number, 1,000,000 per major and 1,000 per minor
+    /// (enough for comparing ranges).
+    fn version(v: &str) -> Option<(u64, usize)> {
+        let core = v.trim().trim_start_matches('v');
+        let core = core.split(['-', '+']).next()?;
+        let parts: Vec<u64> = core
+            .split('.')
+            .map(|p| p.parse::<u64>().ok().filter(|n| *n < 1000))
+            .collect::<Option<_>>()?;
+        if parts.is_empty() || parts.len() > 3 {
+            return None;
+        }
+        let at = |i: usize| parts.get(i).copied().unwrap_or(0);
+        Some((at(0) * 1_000_000 + at(1) * 1000 + at(2), parts.len()))
+    }
+    // The allowed versions: lowest allowed, first not allowed.
+    let mut low = 0u64;
+    let mut high = u64::MAX;
+    for part in text.split(',') {
+        let part = part.trim();
+        let (op, rest) = ["~>", ">=", "<=", "!=", ">", "<", "="]
+            .iter()
+            .find_map(|op| part.strip_prefix(op).map(|r| (*op, r)))
+            .unwrap_or(("=", part));
+        let Some((v, n)) = version(rest) else {
+            return major_of(text);
+        };
+        match op {
+            ">=" => low = low.max(v),
+            ">" => low = low.max(v + 1),
+            "<" => high = high.min(v),
+            "<=" => high = high.min(v + 1),
+            "=" => {
+                low = low.max(v);
+                high = high.min(v + 1);
+            }
+            "~>" => {
+                low = low.max(v);
+                // `~> 2` and `~> 2.1` stay within major 2; `~> 2.1.3`
+                // within minor 2.1.
+                let step = if n == 3 { 1000 } else { 1_000_000 };
+                high = high.min(v - v % step + step);
+            }
+            _ => {} // `!=` leaves whole majors open.
+        }
+    }
+    (0..=LATEST_MAJOR)
+        .rev()
+        .find(|m| {
+            let from = u64::from(*m) * 1_000_000;
+            let to = from + 1_000_000;
+            low.max(from) < high.min(to)
+        })
+        .or_else(|| major_of(text))
+}
+
+/// The major version in a version text (`3.6.0`): the first number.
 fn major_of(text: &str) -> Option<u8> {
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let digits: String = text[start..]
@@ -832,7 +896,7 @@ fn provider_version_inner(env: &mut Env<'_, '_>, site: &ModuleSite) -> ProviderV
                 }
                 if let Expression::String(s) = v.expr() {
                     let text = s.value().clone();
-                    if let Some(major) = major_of(&text) {
+                    if let Some(major) = constraint_major(&text) {
                         return ProviderVersion {
                             major,
                             text: Some(text),
@@ -1104,13 +1168,32 @@ fn classify(
 
 #[cfg(test)]
 mod tests {
-    use super::major_of;
+    use super::{constraint_major, major_of};
 
     #[test]
     fn major_versions_come_from_the_first_number() {
-        assert_eq!(major_of("~> 3.0"), Some(3));
         assert_eq!(major_of("3.6.0"), Some(3));
-        assert_eq!(major_of(">= 2.1, < 4"), Some(2));
         assert_eq!(major_of("latest"), None);
+    }
+
+    #[test]
+    fn constraints_give_the_major_terraform_init_installs() {
+        assert_eq!(constraint_major("~> 3.0"), Some(3));
+        assert_eq!(constraint_major("~> 2"), Some(2));
+        assert_eq!(constraint_major("~> 2.10.1"), Some(2));
+        assert_eq!(constraint_major("2.4.0"), Some(2));
+        assert_eq!(constraint_major("= 2.4.0"), Some(2));
+        // The newest allowed major, not the first number written.
+        assert_eq!(constraint_major(">= 2.1, < 4"), Some(3));
+        assert_eq!(constraint_major(">= 2.0, < 3.0.0"), Some(2));
+        assert_eq!(constraint_major(">= 1.14, <= 3.0.0"), Some(3));
+        assert_eq!(constraint_major(">= 2"), Some(3));
+        assert_eq!(constraint_major("< 3"), Some(2));
+        assert_eq!(constraint_major("> 2.99.999"), Some(3));
+        assert_eq!(constraint_major(">= 2, != 3.1.0"), Some(3));
+        // Nothing allowed, or not readable: the first number.
+        assert_eq!(constraint_major(">= 3, < 2"), Some(3));
+        assert_eq!(constraint_major("~> two"), None);
+        assert_eq!(constraint_major("~> 2.x"), Some(2));
     }
 }
