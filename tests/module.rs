@@ -982,6 +982,24 @@ fn child_module_variables_without_inputs_are_unknown() {
 }
 
 #[test]
+fn provider_meta_arguments_are_not_references() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"provider \"sym\" {\n  alias = \"other\"\n  org   = \"x\"\n}\n\nresource \"sym_environment\" \"e\" {\n  provider = sym.other\n  name     = \"main\"\n}\n\nmodule \"child\" {\n  source    = \"./child\"\n  providers = { sym = sym.other }\n}\n\nresource \"sym_environment\" \"f\" {\n  name = sym.other.name\n}\n",
+        ),
+        ("child/main.tf", b"resource \"sym_environment\" \"c\" {\n  name = \"c\"\n}\n"),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    // Only the reference outside a meta-argument is undeclared.
+    let undeclared: Vec<&str> = m.undeclared.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(undeclared, ["sym.other.name"]);
+    let e = m.entity("sym_environment.e").expect("entity");
+    assert!(e.depends_on.is_empty(), "{:?}", e.depends_on);
+}
+
+#[test]
 fn variable_values_take_their_type_with_optional_defaults() {
     let tmp = temp_module(&[
         (

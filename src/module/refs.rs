@@ -37,6 +37,10 @@ impl Collector {
         }
     }
 
+    /// The references in the body of a top-level block (resource, data,
+    /// module, output, provider). Its `provider = sym.alias` and
+    /// `providers = { sym = sym.alias }` meta-arguments name provider
+    /// configurations, not resources, and are left out.
     pub(crate) fn body(&mut self, body: &Body) {
         self.body_depth(body, 0);
     }
@@ -47,6 +51,9 @@ impl Collector {
         }
         for s in body {
             match s {
+                Structure::Attribute(a)
+                    if depth == 0 && matches!(a.key.value().as_str(), "provider" | "providers") => {
+                }
                 Structure::Attribute(a) => self.expr(&a.value, 0),
                 Structure::Block(b) => {
                     if b.ident.value().as_str() == "dynamic" {
