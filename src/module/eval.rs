@@ -328,126 +328,11 @@ impl<'a> Env<'a, '_> {
     fn eval_template(&mut self, t: &'a Template) -> Value {
         let mut out = String::new();
         let mut unknown: Option<Value> = None;
-        self.render_template(t, &mut out, &mut unknown, &mut false);
+        render_template(self, t, &mut out, &mut unknown, &mut false);
         if let Some(u) = unknown {
             return u;
         }
         Value::String(out)
-    }
-
-    fn render_template(
-        &mut self,
-        t: &'a Template,
-        out: &mut String,
-        unknown: &mut Option<Value>,
-        strip_next: &mut bool,
-    ) {
-        for el in t {
-            match el {
-                Element::Literal(l) => {
-                    let s = l.value();
-                    if *strip_next {
-                        out.push_str(s.trim_start());
-                        *strip_next = false;
-                    } else {
-                        out.push_str(s);
-                    }
-                }
-                Element::Interpolation(i) => {
-                    if i.strip.strip_start() {
-                        let keep = out.trim_end().len();
-                        out.truncate(keep);
-                    }
-                    let v = self.eval(&i.expr);
-                    match v {
-                        Value::Unknown(_) => {
-                            if unknown.is_none() {
-                                *unknown = Some(v);
-                            }
-                        }
-                        other => match other.to_tf_string() {
-                            Some(s) => out.push_str(&s),
-                            None => {
-                                if unknown.is_none() {
-                                    let sp = self.span(i.expr.span());
-                                    *unknown = Some(match other {
-                                        Value::Null => err(
-                                            "cannot include a null value in a string template",
-                                            Some(sp),
-                                        ),
-                                        _ => err(
-                                            format!(
-                                                "cannot include a {} in a string template",
-                                                other.type_name()
-                                            ),
-                                            Some(sp),
-                                        ),
-                                    });
-                                }
-                            }
-                        },
-                    }
-                    *strip_next = i.strip.strip_end();
-                }
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(ifd) => {
-                        let c = self.eval(&ifd.if_expr.cond_expr);
-                        let cond = to_bool(&c);
-                        let start = strip_before(ifd.if_expr.strip, out);
-                        match (branch(ifd, cond), cond) {
-                            (Some((template, open, close)), _) => {
-                                *strip_next = open;
-                                self.render_template(template, out, unknown, strip_next);
-                                strip_after(close, out, start);
-                            }
-                            (None, Some(_)) => {}
-                            (None, None) => {
-                                if unknown.is_none() {
-                                    *unknown = Some(match c {
-                                        Value::Unknown(_) => c,
-                                        _ => err(
-                                            "template condition must be a bool",
-                                            Some(self.span(ifd.if_expr.cond_expr.span())),
-                                        ),
-                                    });
-                                }
-                            }
-                        }
-                        *strip_next = ifd.endif_expr.strip.strip_end();
-                    }
-                    Directive::For(fd) => {
-                        let fe = &fd.for_expr;
-                        let coll = self.eval(&fe.collection_expr);
-                        let Ok(items) = iter_items(&coll) else {
-                            if unknown.is_none() {
-                                *unknown = Some(match coll {
-                                    Value::Unknown(_) => coll,
-                                    _ => err(
-                                        format!("cannot iterate over a {}", coll.type_name()),
-                                        Some(self.span(fe.collection_expr.span())),
-                                    ),
-                                });
-                            }
-                            continue;
-                        };
-                        strip_before(fe.strip, out);
-                        for (k, v) in items {
-                            let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
-                            if let Some(kv) = &fe.key_var {
-                                b.push((kv.value().as_str().to_owned(), k));
-                            }
-                            let start = out.len();
-                            *strip_next = fe.strip.strip_end();
-                            self.with_bindings(b, |env| {
-                                env.render_template(&fe.template, out, unknown, strip_next);
-                            });
-                            strip_after(fd.endfor_expr.strip.strip_start(), out, start);
-                        }
-                        *strip_next = fd.endfor_expr.strip.strip_end();
-                    }
-                },
-            }
-        }
     }
 
     fn eval_for(&mut self, f: &'a ForExpr) -> Value {
@@ -1645,13 +1530,169 @@ fn render_template_any(
     unknown: &mut Option<Value>,
 ) {
     let mut sub = TemplateEval { env };
-    sub.render(t, out, unknown, &mut false);
+    render_template(&mut sub, t, out, unknown, &mut false);
 }
 
 /// A minimal evaluator for templatefile() templates: variables in scope,
 /// functions, operators, conditionals, `for`; no module references.
 struct TemplateEval<'e, 'a, 's> {
     env: &'e mut Env<'a, 's>,
+}
+
+/// What renders a template: the module's evaluator for string templates
+/// ([`Env`]), or [`TemplateEval`] for `templatefile` (its variables only).
+trait TemplateHost<'t> {
+    fn eval_expr(&mut self, e: &'t Expression) -> Value;
+    fn span_at(&self, e: &Expression) -> Span;
+    /// Run `f` with the names of a `for` directive bound.
+    fn bind(&mut self, bindings: Vec<(String, Value)>, f: impl FnOnce(&mut Self));
+}
+
+impl<'a> TemplateHost<'a> for Env<'a, '_> {
+    fn eval_expr(&mut self, e: &'a Expression) -> Value {
+        self.eval(e)
+    }
+    fn span_at(&self, e: &Expression) -> Span {
+        self.span(e.span())
+    }
+    fn bind(&mut self, bindings: Vec<(String, Value)>, f: impl FnOnce(&mut Self)) {
+        self.with_bindings(bindings, f);
+    }
+}
+
+impl<'t> TemplateHost<'t> for TemplateEval<'_, '_, '_> {
+    fn eval_expr(&mut self, e: &'t Expression) -> Value {
+        self.eval(e)
+    }
+    fn span_at(&self, e: &Expression) -> Span {
+        self.env.span(e.span())
+    }
+    fn bind(&mut self, bindings: Vec<(String, Value)>, f: impl FnOnce(&mut Self)) {
+        let n = bindings.len();
+        self.env.scope.extend(bindings);
+        f(self);
+        let keep = self.env.scope.len().saturating_sub(n);
+        self.env.scope.truncate(keep);
+    }
+}
+
+/// Render template `t` into `out`. The first value that cannot be written
+/// (unknown, or an error) goes to `unknown` and makes the whole template
+/// that value; `strip_next` says whether whitespace at the start of the
+/// next literal is dropped (after a `~}`).
+fn render_template<'t, H: TemplateHost<'t>>(
+    h: &mut H,
+    t: &'t Template,
+    out: &mut String,
+    unknown: &mut Option<Value>,
+    strip_next: &mut bool,
+) {
+    for el in t {
+        match el {
+            Element::Literal(l) => {
+                let s = l.value();
+                if *strip_next {
+                    out.push_str(s.trim_start());
+                    *strip_next = false;
+                } else {
+                    out.push_str(s);
+                }
+            }
+            Element::Interpolation(i) => {
+                if i.strip.strip_start() {
+                    let keep = out.trim_end().len();
+                    out.truncate(keep);
+                }
+                let v = h.eval_expr(&i.expr);
+                match v {
+                    Value::Unknown(_) => {
+                        if unknown.is_none() {
+                            *unknown = Some(v);
+                        }
+                    }
+                    other => match other.to_tf_string() {
+                        Some(s) => out.push_str(&s),
+                        None => {
+                            if unknown.is_none() {
+                                let sp = h.span_at(&i.expr);
+                                *unknown = Some(match other {
+                                    Value::Null => err(
+                                        "cannot include a null value in a string template",
+                                        Some(sp),
+                                    ),
+                                    _ => err(
+                                        format!(
+                                            "cannot include a {} in a string template",
+                                            other.type_name()
+                                        ),
+                                        Some(sp),
+                                    ),
+                                });
+                            }
+                        }
+                    },
+                }
+                *strip_next = i.strip.strip_end();
+            }
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(ifd) => {
+                    let c = h.eval_expr(&ifd.if_expr.cond_expr);
+                    let cond = to_bool(&c);
+                    let start = strip_before(ifd.if_expr.strip, out);
+                    match (branch(ifd, cond), cond) {
+                        (Some((template, open, close)), _) => {
+                            *strip_next = open;
+                            render_template(h, template, out, unknown, strip_next);
+                            strip_after(close, out, start);
+                        }
+                        (None, Some(_)) => {}
+                        (None, None) => {
+                            if unknown.is_none() {
+                                *unknown = Some(match c {
+                                    Value::Unknown(_) => c,
+                                    _ => err(
+                                        "template condition must be a bool",
+                                        Some(h.span_at(&ifd.if_expr.cond_expr)),
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    *strip_next = ifd.endif_expr.strip.strip_end();
+                }
+                Directive::For(fd) => {
+                    let fe = &fd.for_expr;
+                    let coll = h.eval_expr(&fe.collection_expr);
+                    let Ok(items) = iter_items(&coll) else {
+                        if unknown.is_none() {
+                            *unknown = Some(match coll {
+                                Value::Unknown(_) => coll,
+                                _ => err(
+                                    format!("cannot iterate over a {}", coll.type_name()),
+                                    Some(h.span_at(&fe.collection_expr)),
+                                ),
+                            });
+                        }
+                        continue;
+                    };
+                    strip_before(fe.strip, out);
+                    for (k, v) in items {
+                        let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
+                        if let Some(kv) = &fe.key_var {
+                            b.push((kv.value().as_str().to_owned(), k));
+                        }
+                        let start = out.len();
+                        *strip_next = fe.strip.strip_end();
+                        h.bind(b, |h| {
+                            render_template(h, &fe.template, out, unknown, strip_next);
+                        });
+                        strip_after(fd.endfor_expr.strip.strip_start(), out, start);
+                    }
+                    *strip_next = fd.endfor_expr.strip.strip_end();
+                }
+            },
+        }
+    }
 }
 
 /// `%{~ if` / `%{~ for`: whitespace at the end of what was written so far
@@ -1700,107 +1741,6 @@ fn branch(
 }
 
 impl TemplateEval<'_, '_, '_> {
-    fn render(
-        &mut self,
-        t: &Template,
-        out: &mut String,
-        unknown: &mut Option<Value>,
-        strip_next: &mut bool,
-    ) {
-        for el in t {
-            match el {
-                Element::Literal(l) => {
-                    if *strip_next {
-                        out.push_str(l.value().trim_start());
-                        *strip_next = false;
-                    } else {
-                        out.push_str(l.value());
-                    }
-                }
-                Element::Interpolation(i) => {
-                    if i.strip.strip_start() {
-                        let keep = out.trim_end().len();
-                        out.truncate(keep);
-                    }
-                    let v = self.eval(&i.expr);
-                    match v.to_tf_string() {
-                        Some(s) => out.push_str(&s),
-                        None => {
-                            if unknown.is_none() {
-                                *unknown = Some(match v {
-                                    Value::Unknown(_) => v,
-                                    other => err(
-                                        format!(
-                                            "cannot include a {} in a template",
-                                            other.type_name()
-                                        ),
-                                        Some(self.env.span(i.expr.span())),
-                                    ),
-                                });
-                            }
-                        }
-                    }
-                    *strip_next = i.strip.strip_end();
-                }
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(ifd) => {
-                        let c = to_bool(&self.eval(&ifd.if_expr.cond_expr));
-                        let start = strip_before(ifd.if_expr.strip, out);
-                        match (branch(ifd, c), c) {
-                            (Some((template, open, close)), _) => {
-                                *strip_next = open;
-                                self.render(template, out, unknown, strip_next);
-                                strip_after(close, out, start);
-                            }
-                            (None, Some(_)) => {}
-                            (None, None) => {
-                                if unknown.is_none() {
-                                    *unknown = Some(err(
-                                        "template condition is not a known bool",
-                                        Some(self.env.span(ifd.if_expr.cond_expr.span())),
-                                    ));
-                                }
-                            }
-                        }
-                        *strip_next = ifd.endif_expr.strip.strip_end();
-                    }
-                    Directive::For(fd) => {
-                        let fe = &fd.for_expr;
-                        let coll = self.eval(&fe.collection_expr);
-                        let Ok(items) = iter_items(&coll) else {
-                            if unknown.is_none() {
-                                *unknown = Some(match coll {
-                                    Value::Unknown(_) => coll,
-                                    _ => err(
-                                        "cannot iterate in template",
-                                        Some(self.env.span(fe.collection_expr.span())),
-                                    ),
-                                });
-                            }
-                            continue;
-                        };
-                        strip_before(fe.strip, out);
-                        for (k, v) in items {
-                            let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
-                            if let Some(kv) = &fe.key_var {
-                                b.push((kv.value().as_str().to_owned(), k));
-                            }
-                            let n = b.len();
-                            self.env.scope.extend(b);
-                            let start = out.len();
-                            *strip_next = fe.strip.strip_end();
-                            self.render(&fe.template, out, unknown, strip_next);
-                            strip_after(fd.endfor_expr.strip.strip_start(), out, start);
-                            let keep = self.env.scope.len() - n;
-                            self.env.scope.truncate(keep);
-                        }
-                        *strip_next = fd.endfor_expr.strip.strip_end();
-                    }
-                },
-            }
-        }
-    }
-
     fn eval(&mut self, e: &Expression) -> Value {
         if self.env.depth >= MAX_EVAL_DEPTH {
             return err("template nested too deeply", Some(self.env.span(e.span())));
@@ -1839,13 +1779,13 @@ impl TemplateEval<'_, '_, '_> {
             Expression::StringTemplate(t) => {
                 let mut out = String::new();
                 let mut unknown = None;
-                self.render(t, &mut out, &mut unknown, &mut false);
+                render_template(self, t, &mut out, &mut unknown, &mut false);
                 unknown.unwrap_or(Value::String(out))
             }
             Expression::HeredocTemplate(h) => {
                 let mut out = String::new();
                 let mut unknown = None;
-                self.render(&h.template, &mut out, &mut unknown, &mut false);
+                render_template(self, &h.template, &mut out, &mut unknown, &mut false);
                 unknown.unwrap_or(Value::String(out))
             }
             Expression::Parenthesis(p) => self.eval(p.inner()),
