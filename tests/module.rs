@@ -634,6 +634,16 @@ fn functions_and_operators() {
         (r#"coalesce(null, 1, "a")"#, r#""1""#),
         ("coalesce(null, 2, 3)", "2"),
         (r#"coalesce(null, "", "x")"#, r#""x""#),
+        // try() and can() catch evaluation errors.
+        (r#"try({ a = 1 }.b, "fallback")"#, r#""fallback""#),
+        (r#"try({ a = 1 }.a, "fallback")"#, "1"),
+        (r#"try(var.unset, "fallback")"#, "unknown(var unset @ main.tf:4:11-4:20)"),
+        ("can({ a = 1 }.b)", "false"),
+        ("can({ a = 1 }.a)", "true"),
+        (
+            "try({ a = 1 }.b, [][0])",
+            "unknown(error: try(): no argument could be evaluated: object has no attribute `b` @ main.tf:4:7-4:30)",
+        ),
         (r#"base64encode("hello")"#, r#""aGVsbG8=""#),
         ("10 % 4 + 2 * 3 - 8 / 2", "4"),
         ("1 < 2 && 2 >= 2 || false", "true"),

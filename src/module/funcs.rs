@@ -25,6 +25,8 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
         "coalesce" => return coalesce(args, sp),
         "flatten" => return flatten(args, sp),
         "lookup" => return lookup(args, sp),
+        "try" => return try_fn(args, sp),
+        "can" => return can(&args, sp),
         _ => {}
     }
     if let Some(u) = first_unknown(args.iter()) {
@@ -341,6 +343,45 @@ fn length(args: &[Value], sp: Span) -> Value {
             Some(sp),
         ),
         _ => err("length() takes exactly one argument", Some(sp)),
+    }
+}
+
+/// The first evaluation error inside a value, if any.
+fn first_error(v: &Value) -> Option<&str> {
+    v.unknowns().into_iter().find_map(|u| match &u.reason {
+        UnknownReason::Error { message } => Some(message.as_str()),
+        _ => None,
+    })
+}
+
+/// `try(a, b, ...)`: the first argument that evaluated without an error
+/// (an unknown one included: which one succeeds is then not known before
+/// apply, and the value is unknown).
+fn try_fn(args: Vec<Value>, sp: Span) -> Value {
+    let mut failed: Option<String> = None;
+    for a in args {
+        match first_error(&a) {
+            Some(m) => {
+                failed.get_or_insert_with(|| m.to_owned());
+            }
+            None => return a,
+        }
+    }
+    match failed {
+        Some(m) => err(
+            format!("try(): no argument could be evaluated: {m}"),
+            Some(sp),
+        ),
+        None => err("try() needs at least one argument", Some(sp)),
+    }
+}
+
+/// `can(expr)`: whether the argument evaluated without an error.
+fn can(args: &[Value], sp: Span) -> Value {
+    match args {
+        [v] if first_error(v).is_some() => Value::Bool(false),
+        [v] => first_unknown([v]).unwrap_or(Value::Bool(true)),
+        _ => err("can() takes exactly one argument", Some(sp)),
     }
 }
 
