@@ -634,6 +634,23 @@ fn functions_and_operators() {
         (r#"coalesce(null, 1, "a")"#, r#""1""#),
         ("coalesce(null, 2, 3)", "2"),
         (r#"coalesce(null, "", "x")"#, r#""x""#),
+        (r#"nonsensitive(sensitive("s"))"#, r#""s""#),
+        (r#"one(["x"])"#, r#""x""#),
+        ("one([])", "null"),
+        (
+            "one([1, 2])",
+            "unknown(error: one() needs a list of at most one element, not 2 @ main.tf:4:7-4:18)",
+        ),
+        (r#"compact(["a", "", null, "b", 1])"#, r#"["a", "b", "1"]"#),
+        ("reverse([1, 2, 3])", "[3, 2, 1]"),
+        ("sum([1, 2.5])", "3.5"),
+        ("[alltrue([]), anytrue([]), alltrue([true, \"true\"]), anytrue([false])]", "[true, false, true, false]"),
+        ("[ceil(1.2), floor(-1.2)]", "[2, -2]"),
+        (r#"chomp("x\r\n\n")"#, r#""x""#),
+        (
+            r#"[trimprefix("helloworld", "hello"), trimsuffix("helloworld", "world"), trim("?!hello?!", "!?")]"#,
+            r#"["world", "hello", "hello"]"#,
+        ),
         // try() and can() catch evaluation errors.
         (r#"try({ a = 1 }.b, "fallback")"#, r#""fallback""#),
         (r#"try({ a = 1 }.a, "fallback")"#, "1"),

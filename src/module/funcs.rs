@@ -194,6 +194,75 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
             },
             _ => err("element() takes a list and an index", Some(sp)),
         },
+        // Sensitivity is not tracked: the value is what matters here.
+        "sensitive" | "nonsensitive" => one(&args, name, sp, |v| Ok(v.clone())),
+        "one" => one(&args, name, sp, |v| match v {
+            Value::List(l) if l.len() <= 1 => Ok(l.first().cloned().unwrap_or(Value::Null)),
+            Value::List(l) => Err(format!(
+                "one() needs a list of at most one element, not {}",
+                l.len()
+            )),
+            Value::Null => Ok(Value::Null),
+            other => Err(format!("one() needs a list, not {}", other.type_name())),
+        }),
+        "compact" => one(&args, name, sp, |v| match v {
+            Value::List(l) => l
+                .iter()
+                .filter(|x| !matches!(x, Value::Null))
+                .map(|x| x.to_tf_string().ok_or("compact() needs a list of strings"))
+                .filter(|x| !matches!(x, Ok(s) if s.is_empty()))
+                .map(|x| x.map(Value::String).map_err(str::to_owned))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::List),
+            other => Err(format!("compact() needs a list, not {}", other.type_name())),
+        }),
+        "reverse" => one(&args, name, sp, |v| match v {
+            Value::List(l) => Ok(Value::List(l.iter().rev().cloned().collect())),
+            other => Err(format!("reverse() needs a list, not {}", other.type_name())),
+        }),
+        "sum" => one(&args, name, sp, |v| match v {
+            Value::List(l) if !l.is_empty() => l
+                .iter()
+                .map(|x| to_number(x).ok_or("sum() needs a list of numbers"))
+                .sum::<Result<f64, _>>()
+                .map(Value::Number)
+                .map_err(str::to_owned),
+            Value::List(_) => Err("sum() cannot sum an empty list".to_owned()),
+            other => Err(format!("sum() needs a list, not {}", other.type_name())),
+        }),
+        "alltrue" | "anytrue" => one(&args, name, sp, |v| match v {
+            Value::List(l) => {
+                let bools = l
+                    .iter()
+                    .map(|x| to_bool(x).ok_or_else(|| format!("{name}() needs a list of bools")))
+                    .collect::<Result<Vec<bool>, _>>()?;
+                Ok(Value::Bool(if name == "alltrue" {
+                    bools.iter().all(|b| *b)
+                } else {
+                    bools.iter().any(|b| *b)
+                }))
+            }
+            other => Err(format!("{name}() needs a list, not {}", other.type_name())),
+        }),
+        "ceil" | "floor" => one(&args, name, sp, |v| {
+            to_number(v)
+                .map(|n| Value::Number(if name == "ceil" { n.ceil() } else { n.floor() }))
+                .ok_or_else(|| format!("{name}() needs a number"))
+        }),
+        "chomp" => string_fn(&args, name, sp, |s| {
+            s.trim_end_matches(['\r', '\n']).to_owned()
+        }),
+        "trimprefix" | "trimsuffix" | "trim" => match args.as_slice() {
+            [s, t] => match (s.to_tf_string(), t.to_tf_string()) {
+                (Some(s), Some(t)) => Value::String(match name {
+                    "trimprefix" => s.strip_prefix(t.as_str()).unwrap_or(&s).to_owned(),
+                    "trimsuffix" => s.strip_suffix(t.as_str()).unwrap_or(&s).to_owned(),
+                    _ => s.trim_matches(|c| t.contains(c)).to_owned(),
+                }),
+                _ => err(format!("{name}() needs two strings"), Some(sp)),
+            },
+            _ => err(format!("{name}() takes two arguments"), Some(sp)),
+        },
         "zipmap" => match args.as_slice() {
             [Value::List(k), Value::List(v)] if k.len() == v.len() => {
                 let mut m = BTreeMap::new();
