@@ -651,6 +651,18 @@ fn functions_and_operators() {
             r#"[trimprefix("helloworld", "hello"), trimsuffix("helloworld", "world"), trim("?!hello?!", "!?")]"#,
             r#"["world", "hello", "hello"]"#,
         ),
+        (r#"sort(["b", "10", "9", 1])"#, r#"["1", "10", "9", "b"]"#),
+        (r#"index(["a", "b"], "b")"#, "1"),
+        (
+            r#"index(["a"], 1)"#,
+            "unknown(error: index(): the item is not in the list @ main.tf:4:7-4:22)",
+        ),
+        (
+            r#"formatlist("%s=%d", ["a", "b"], [1, 2])"#,
+            r#"["a=1", "b=2"]"#,
+        ),
+        (r#"formatlist("x-%s", "y")"#, r#"["x-y"]"#),
+        (r#"formatlist("%s%s", "p", ["a", "b"])"#, r#"["pa", "pb"]"#),
         // try() and can() catch evaluation errors.
         (r#"try({ a = 1 }.b, "fallback")"#, r#""fallback""#),
         (r#"try({ a = 1 }.a, "fallback")"#, "1"),

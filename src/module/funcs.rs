@@ -263,6 +263,27 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
             },
             _ => err(format!("{name}() takes two arguments"), Some(sp)),
         },
+        "sort" => one(&args, name, sp, |v| match v {
+            Value::List(l) => {
+                let mut strings = l
+                    .iter()
+                    .map(|x| x.to_tf_string().ok_or("sort() needs a list of strings"))
+                    .collect::<Result<Vec<String>, _>>()?;
+                strings.sort();
+                Ok(Value::List(
+                    strings.into_iter().map(Value::String).collect(),
+                ))
+            }
+            other => Err(format!("sort() needs a list, not {}", other.type_name())),
+        }),
+        "index" => match args.as_slice() {
+            [Value::List(l), v] => match l.iter().position(|x| x == v) {
+                Some(i) => Value::Number(i as f64),
+                None => err("index(): the item is not in the list", Some(sp)),
+            },
+            _ => err("index() takes a list and a value", Some(sp)),
+        },
+        "formatlist" => formatlist(&args, sp),
         "zipmap" => match args.as_slice() {
             [Value::List(k), Value::List(v)] if k.len() == v.len() => {
                 let mut m = BTreeMap::new();
@@ -413,6 +434,37 @@ fn length(args: &[Value], sp: Span) -> Value {
         ),
         _ => err("length() takes exactly one argument", Some(sp)),
     }
+}
+
+/// `formatlist(format, args...)`: `format` applied element by element to
+/// the list arguments (all of one length), the others repeated; one
+/// element when no argument is a list.
+fn formatlist(args: &[Value], sp: Span) -> Value {
+    let mut len: Option<usize> = None;
+    for a in args.iter().skip(1) {
+        if let Value::List(l) = a {
+            if len.is_some_and(|n| n != l.len()) {
+                return err("formatlist() needs lists of one length", Some(sp));
+            }
+            len = Some(l.len());
+        }
+    }
+    let mut out = Vec::with_capacity(len.unwrap_or(1));
+    for i in 0..len.unwrap_or(1) {
+        let row: Vec<Value> = args
+            .iter()
+            .enumerate()
+            .map(|(n, a)| match a {
+                Value::List(l) if n > 0 => l[i].clone(),
+                other => other.clone(),
+            })
+            .collect();
+        match super::format::format(&row, sp) {
+            v @ Value::String(_) => out.push(v),
+            other => return other,
+        }
+    }
+    Value::List(out)
 }
 
 /// The first evaluation error inside a value, if any.
