@@ -654,6 +654,10 @@ fn functions_and_operators() {
         (r#"sort(["b", "10", "9", 1])"#, r#"["1", "10", "9", "b"]"#),
         (r#"index(["a", "b"], "b")"#, "1"),
         (
+            r#"[substr("hello world", 1, 4), substr("🤔🤷", 0, 1), substr("hello world", -5, -1), substr("hello world", 6, 10), substr("abc", 5, 1), substr("abc", 1, 0)]"#,
+            r#"["ello", "🤔", "world", "world", "", ""]"#,
+        ),
+        (
             r#"index(["a"], 1)"#,
             "unknown(error: index(): the item is not in the list @ main.tf:4:7-4:22)",
         ),

@@ -284,6 +284,15 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
             _ => err("index() takes a list and a value", Some(sp)),
         },
         "formatlist" => formatlist(&args, sp),
+        "substr" => match args.as_slice() {
+            [s, o, l] => match (s.to_tf_string(), to_number(o), to_number(l)) {
+                (Some(s), Some(o), Some(l)) if o.fract() == 0.0 && l.fract() == 0.0 => {
+                    Value::String(substr(&s, o as i64, l as i64))
+                }
+                _ => err("substr() takes a string and two whole numbers", Some(sp)),
+            },
+            _ => err("substr() takes a string, an offset and a length", Some(sp)),
+        },
         "zipmap" => match args.as_slice() {
             [Value::List(k), Value::List(v)] if k.len() == v.len() => {
                 let mut m = BTreeMap::new();
@@ -433,6 +442,26 @@ fn length(args: &[Value], sp: Span) -> Value {
             Some(sp),
         ),
         _ => err("length() takes exactly one argument", Some(sp)),
+    }
+}
+
+/// `substr(s, offset, length)` in grapheme clusters, as Terraform computes
+/// it: a negative offset counts from the end, a negative length takes the
+/// rest. (Terraform's quirk is kept: a length of 0 gives "" only with an
+/// offset that is not negative; with a negative one it takes the rest.)
+fn substr(s: &str, offset: i64, length: i64) -> String {
+    let g: Vec<&str> = s.graphemes(true).collect();
+    let mut offset = offset;
+    if offset < 0 {
+        offset += g.len() as i64;
+    } else if length == 0 {
+        return String::new();
+    }
+    let start = offset.clamp(0, g.len() as i64) as usize;
+    let rest = &g[start..];
+    match usize::try_from(length) {
+        Ok(n) if n > 0 => rest.iter().take(n).copied().collect(),
+        _ => rest.concat(),
     }
 }
 
