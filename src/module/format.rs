@@ -13,7 +13,7 @@
 use unicode_segmentation::UnicodeSegmentation as _;
 
 use super::eval::{err, to_bool, to_number};
-use super::funcs::{escape_like_go, to_json};
+use super::funcs::json_like_go;
 use super::value::{format_number, UnknownReason, Value};
 use crate::source::Span;
 
@@ -153,7 +153,7 @@ fn one(v: &Verb, arg: &Value, out: &mut String) -> Result<(), Stop> {
             let text = match arg {
                 Value::String(s) if !v.sharp => s.clone(),
                 Value::Number(n) if !v.sharp => float(*n, 'g', None)?,
-                other => escape_like_go(serde_json::to_string(&to_json(other)).unwrap_or_default()),
+                other => json_like_go(other),
             };
             pad_text(v, &text, out);
         }
@@ -192,7 +192,7 @@ fn one(v: &Verb, arg: &Value, out: &mut String) -> Result<(), Stop> {
                 _ => s,
             };
             let text = if v.mode == 'q' {
-                escape_like_go(serde_json::to_string(&s).unwrap_or_default())
+                json_like_go(&Value::String(s))
             } else {
                 s
             };

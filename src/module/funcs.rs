@@ -33,12 +33,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
         return u;
     }
     match name {
-        "jsonencode" => one(&args, name, sp, |v| {
-            let j = to_json(v);
-            Ok(Value::String(escape_like_go(
-                serde_json::to_string(&j).unwrap_or_default(),
-            )))
-        }),
+        "jsonencode" => one(&args, name, sp, |v| Ok(Value::String(json_like_go(v)))),
         "jsondecode" => one(&args, name, sp, |v| match v {
             Value::String(s) => match serde_json::from_str::<serde_json::Value>(s) {
                 Ok(j) => Ok(from_json(&j)),
@@ -168,15 +163,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>, sp: Span) -> Value {
             }
         }
         "distinct" => one(&args, name, sp, |v| match v {
-            Value::List(l) => {
-                let mut out: Vec<Value> = Vec::new();
-                for x in l {
-                    if !out.contains(x) {
-                        out.push(x.clone());
-                    }
-                }
-                Ok(Value::List(out))
-            }
+            Value::List(l) => Ok(Value::List(super::types::distinct(l.iter().cloned()))),
             _ => Err("distinct() needs a list".to_owned()),
         }),
         "startswith" | "endswith" => match args.as_slice() {
@@ -334,10 +321,16 @@ fn string_fn(args: &[Value], name: &str, sp: Span, f: impl FnOnce(&str) -> Strin
     })
 }
 
-/// `jsonencode`'s string escapes beyond JSON's own: Terraform encodes with
-/// Go's `encoding/json`, which writes `<`, `>`, `&`, U+2028 and U+2029 as
-/// `\u` escapes. They can only occur inside strings of the encoded text.
-pub(crate) fn escape_like_go(json: String) -> String {
+/// A value as JSON text the way Terraform writes it (`jsonencode`, and
+/// `format`'s `%#v` and `%q`).
+pub(crate) fn json_like_go(v: &Value) -> String {
+    escape_like_go(serde_json::to_string(&to_json(v)).unwrap_or_default())
+}
+
+/// String escapes beyond JSON's own: Terraform encodes with Go's
+/// `encoding/json`, which writes `<`, `>`, `&`, U+2028 and U+2029 as `\u`
+/// escapes. They can only occur inside strings of the encoded text.
+fn escape_like_go(json: String) -> String {
     if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         return json;
     }
@@ -596,14 +589,7 @@ fn to_list(name: &str, args: Vec<Value>, sp: Span) -> Value {
         Value::List(l) => {
             let l = unify_primitives(l);
             if name == "toset" {
-                let mut out: Vec<Value> = Vec::new();
-                for x in l {
-                    if !out.contains(&x) {
-                        out.push(x);
-                    }
-                }
-                super::types::sort_set(&mut out);
-                Value::List(out)
+                Value::List(super::types::set_of(l))
             } else {
                 Value::List(l)
             }

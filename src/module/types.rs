@@ -138,26 +138,13 @@ pub(crate) fn convert(v: Value, t: &Ty) -> Value {
         (Ty::String, v @ (Value::Number(_) | Value::Bool(_))) => {
             Value::String(v.to_tf_string().unwrap_or_default())
         }
-        (Ty::Number, Value::String(s)) => match super::eval::to_number(&Value::String(s.clone())) {
-            Some(n) => Value::Number(n),
-            None => Value::String(s),
-        },
-        (Ty::Bool, Value::String(s)) => match super::eval::to_bool(&Value::String(s.clone())) {
-            Some(b) => Value::Bool(b),
-            None => Value::String(s),
-        },
+        (Ty::Number, v @ Value::String(_)) => super::eval::to_number(&v).map_or(v, Value::Number),
+        (Ty::Bool, v @ Value::String(_)) => super::eval::to_bool(&v).map_or(v, Value::Bool),
         (Ty::List(e), Value::List(items)) => {
             Value::List(items.into_iter().map(|x| convert(x, e)).collect())
         }
         (Ty::Set(e), Value::List(items)) => {
-            let mut out: Vec<Value> = Vec::with_capacity(items.len());
-            for x in items.into_iter().map(|x| convert(x, e)) {
-                if !out.contains(&x) {
-                    out.push(x);
-                }
-            }
-            sort_set(&mut out);
-            Value::List(out)
+            Value::List(set_of(items.into_iter().map(|x| convert(x, e))))
         }
         (Ty::Map(e), Value::Object(o)) => {
             Value::Object(o.into_iter().map(|(k, x)| (k, convert(x, e))).collect())
@@ -195,9 +182,21 @@ pub(crate) fn convert(v: Value, t: &Ty) -> Value {
     }
 }
 
-/// Terraform's order for the elements of a set: strings lexically, numbers
-/// numerically; other sets keep their order.
-pub(crate) fn sort_set(items: &mut [Value]) {
+/// The items in order, each once (the first of equal ones kept).
+pub(crate) fn distinct(items: impl IntoIterator<Item = Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for x in items {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// The elements of a set made of `items`: each once, in Terraform's order
+/// (strings lexically, numbers numerically; other sets keep their order).
+pub(crate) fn set_of(items: impl IntoIterator<Item = Value>) -> Vec<Value> {
+    let mut items = distinct(items);
     if items.iter().all(|x| matches!(x, Value::String(_))) {
         items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     } else if items.iter().all(|x| matches!(x, Value::Number(_))) {
@@ -206,6 +205,7 @@ pub(crate) fn sort_set(items: &mut [Value]) {
             _ => std::cmp::Ordering::Equal,
         });
     }
+    items
 }
 
 #[cfg(test)]
