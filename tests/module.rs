@@ -708,6 +708,18 @@ fn functions_and_operators() {
         ),
         (r#""a %{ if false } b %{ endif } c""#, r#""a  c""#),
         ("\"a ${~ \"b\" ~} c\"", r#""abc""#),
+        // A marker trims the literal text next to it, never a value or a
+        // directive's output (Terraform applies it to the source text).
+        (r#""${"a "} ${~ "b"}""#, r#""a b""#),
+        (r#""${"x" ~}${"  y"} z""#, r#""x  y z""#),
+        (
+            r#""%{ for x in ["a ", "b "] }${x}%{~ endfor }""#,
+            r#""a b ""#,
+        ),
+        (
+            r#""%{ for x in ["a", "b"] ~}  ${x} %{~ endfor ~}  .""#,
+            r#""ab.""#,
+        ),
         // Unknowns propagate through functions and operators.
         ("upper(var.unset)", "unknown(var unset @ main.tf:4:13-4:22)"),
         ("length([var.unset, 1])", "2"),
@@ -1022,6 +1034,47 @@ fn child_module_variables_without_inputs_are_unknown() {
         m.children[0].module.variables["env"].value_source,
         module::VariableSource::Missing
     );
+}
+
+#[test]
+fn repeated_module_instances_are_unknown_not_errors() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n",
+        ),
+        (
+            "child/main.tf",
+            b"variable \"slug\" {}\nvariable \"key\" {}\nvariable \"env\" {}\n\nresource \"sym_environment\" \"e\" {\n  name  = \"${var.env}-${var.slug}\"\n  label = var.env\n}\n\noutput \"name\" {\n  value = sym_environment.e.name\n}\n",
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert!(errors_in(&m).is_empty(), "{:?}", errors_in(&m));
+    let unsupported = |v: Option<&Value>, module: &str| {
+        matches!(v, Some(Value::Unknown(u)) if matches!(&u.reason,
+            UnknownReason::Unsupported { what } if what.contains(module)))
+    };
+    // `each.*` and `count.index` stand for every instance: unknown.
+    let e = m
+        .entity("module.tenant.sym_environment.e")
+        .expect("child entity");
+    assert!(
+        unsupported(e.body.value("name"), "`module.tenant`"),
+        "{:?}",
+        e.body.value("name")
+    );
+    // What does not depend on the instance is known.
+    assert_eq!(e.body.str("label"), Some("prod"));
+    let n = m
+        .entity("module.numbered.sym_environment.e")
+        .expect("child entity");
+    assert!(unsupported(n.body.value("name"), "`module.numbered`"));
+    // `module.tenant` is the instances: one of them is unknown, not an error.
+    assert!(unsupported(
+        Some(&m.outputs["first"].value),
+        "`module.tenant`"
+    ));
 }
 
 #[test]

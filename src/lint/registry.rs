@@ -40,6 +40,7 @@ pub static RULES: &[&dyn Rule] = &[
     &r::undeclared_variable_value::UndeclaredVariableValue,
     &r::unknown_module_input::UnknownModuleInput,
     &r::missing_module_input::MissingModuleInput,
+    &r::old_provider_version::OldProviderVersion,
     // SF3xx: impl.py (python analysis)
     &r::py_syntax_error::RULE,
     &r::py_missing_reducer::RULE,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::config::{Config, Level};
-use super::{ignore, registry, rules, LintContext, Rule};
+use super::{ignore, registry, rules, Category, LintContext, Rule};
 use crate::diag::{Diagnostic, Severity};
 use crate::module::Module;
 use crate::python::PyAnalysis;
@@ -32,9 +32,32 @@ pub fn run(
         })
         .collect();
     let mut out = Vec::new();
+    // The schema and provider rules know provider 2.x and 3.x: a module for
+    // an older provider gets one finding saying so (SF214), not the
+    // differences between its schema and 2.x's. A missing implementation
+    // file (SF206) is missing whatever the version: 1.x took paths, as 2.x.
+    let without_schema: Vec<&dyn Rule> = enabled
+        .iter()
+        .copied()
+        .filter(|r| {
+            let info = r.info();
+            [
+                rules::old_provider_version::INFO.code,
+                rules::missing_implementation_file::INFO.code,
+            ]
+            .contains(&info.code)
+                || !matches!(info.category, Category::Schema | Category::Provider)
+        })
+        .collect();
     for m in &modules {
         let ctx = LintContext::new(m, sources, python);
-        check_all(&ctx, &enabled, &mut out);
+        let rules = if m.provider_version.major < rules::old_provider_version::OLDEST_CHECKED_MAJOR
+        {
+            &without_schema
+        } else {
+            &enabled
+        };
+        check_all(&ctx, rules, &mut out);
         // The shared facts were built on two threads: freeing them here is
         // a few milliseconds of cross-thread frees at the end of every run,
         // for memory that is small next to the module's.

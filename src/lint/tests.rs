@@ -52,6 +52,20 @@ resource "sym_environment" "prod" {
 }
 "#;
 
+/// A flow as provider 1.x took it.
+const V1_FLOW: &str = r#"resource "sym_flow" "approval" {
+  name           = "approval"
+  label          = "Approval"
+  template       = "sym:template:approval:1.0.0"
+  implementation = "impl.py"
+  environment_id = sym_environment.prod.id
+
+  params = {
+    prompt_fields_json = jsonencode([{ name = "reason", type = "string", required = true }])
+  }
+}
+"#;
+
 const IMPL: &str = r"from sym.sdk.annotations import reducer
 from sym.sdk.request_permission import PermissionLevel, RequestPermission
 
@@ -255,6 +269,17 @@ fn cases() -> Vec<Case> {
             "resource \"sym_strategy\" \"okta\" {\n  type    = \"okta\"\n  name    = \"okta\"\n  targets = []\n}\n\nresource \"sym_log_destination\" \"firehose\" {\n  type     = \"kinesis_firehose\"\n  settings = {\n    stream_name = \"s\"\n  }\n}\n",
             "resource \"sym_strategy\" \"hook\" {\n  type    = \"http\"\n  name    = \"hook\"\n  targets = []\n}\n\nresource \"sym_log_destination\" \"dd\" {\n  type = \"datadog\"\n}\n",
         ),
+        Case {
+            code: "SF214",
+            major: 2,
+            // A provider 1.x flow: `template`, and `params` as a map of
+            // strings. Checked against 2.x it would be three errors.
+            bad: vec![
+                ("versions.tf", VERSIONS_V2.replace("~> 2.1", ">= 1.0.5, < 2.0.0").into_bytes()),
+                ("case.tf", V1_FLOW.as_bytes().to_vec()),
+            ],
+            good: vec![("case.tf", flow("approval", "").replace("file(\"${path.module}/impl.py\")", "\"impl.py\"").into_bytes())],
+        },
         Case {
             code: "SF210",
             major: 3,

@@ -656,6 +656,21 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
     }
     let mut inputs = BTreeMap::new();
     let saved = std::mem::take(&mut env.scope);
+    // A module with `count` or `for_each` is loaded once, standing for all
+    // its instances: `count.index` and `each.*` in its inputs are unknown.
+    if let Some(u) = env.module_instances_unknown(i) {
+        env.scope.push((
+            "count".to_owned(),
+            Value::Object(BTreeMap::from([("index".to_owned(), u.clone())])),
+        ));
+        env.scope.push((
+            "each".to_owned(),
+            Value::Object(BTreeMap::from([
+                ("key".to_owned(), u.clone()),
+                ("value".to_owned(), u),
+            ])),
+        ));
+    }
     for a in module_inputs(m.block) {
         let name = a.key.value().as_str();
         let v = env.in_file(m.file, |env| env.eval(&a.value));

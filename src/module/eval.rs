@@ -328,7 +328,7 @@ impl<'a> Env<'a, '_> {
     fn eval_template(&mut self, t: &'a Template) -> Value {
         let mut out = String::new();
         let mut unknown: Option<Value> = None;
-        render_template(self, t, &mut out, &mut unknown, &mut false);
+        render_template(self, t, &mut out, &mut unknown, &mut Strip::default());
         if let Some(u) = unknown {
             return u;
         }
@@ -864,6 +864,11 @@ impl<'a> Env<'a, '_> {
             return err(format!("undeclared module `module.{name}`"), Some(sp));
         };
         let address = self.address(&format!("module.{name}"));
+        // A repeated module's value is its instances (a list or a map of
+        // them), which are not expanded.
+        if let Some(u) = self.module_instances_unknown(i) {
+            return respan_unknown(u, sp);
+        }
         match self.child(i) {
             Some(m) => Value::Object(
                 m.outputs
@@ -873,6 +878,28 @@ impl<'a> Env<'a, '_> {
             ),
             None => Value::unknown(UnknownReason::External { address }, Some(sp)),
         }
+    }
+
+    /// For a `module` block with `count` or `for_each`: the unknown that
+    /// stands for anything that differs between its instances (they are
+    /// not expanded: the module is loaded once, for all of them).
+    pub(crate) fn module_instances_unknown(&self, i: usize) -> Option<Value> {
+        let m = &self.decls.modules[i];
+        let a = m
+            .block
+            .body
+            .get_attribute("for_each")
+            .or_else(|| m.block.body.get_attribute("count"))?;
+        Some(Value::unknown(
+            UnknownReason::Unsupported {
+                what: format!(
+                    "the instances of `{}` (a module with `{}` is loaded once, for all of them)",
+                    self.address(&format!("module.{}", m.name)),
+                    a.key.value().as_str()
+                ),
+            },
+            Some(span_of(m.file, a.span())),
+        ))
     }
 
     /// Load (once) the local child module `i`; `None` when it is remote,
@@ -1530,7 +1557,7 @@ fn render_template_any(
     unknown: &mut Option<Value>,
 ) {
     let mut sub = TemplateEval { env };
-    render_template(&mut sub, t, out, unknown, &mut false);
+    render_template(&mut sub, t, out, unknown, &mut Strip::default());
 }
 
 /// A minimal evaluator for templatefile() templates: variables in scope,
@@ -1576,33 +1603,60 @@ impl<'t> TemplateHost<'t> for TemplateEval<'_, '_, '_> {
     }
 }
 
+/// Whitespace stripping while a template renders. Terraform applies a
+/// strip marker to the literal text next to it, as written: `${~ x}` trims
+/// the end of the literal just before, `${x ~}` the start of the literal
+/// just after; an interpolated value or a directive next to a marker is
+/// never trimmed.
+#[derive(Default)]
+struct Strip {
+    /// The next element is stripped at its start (after a `~}`), if it is
+    /// a literal.
+    next: bool,
+    /// Where the last element written began in the output, when it was a
+    /// literal: a `{~` that follows trims it.
+    last_literal: Option<usize>,
+}
+
+impl Strip {
+    /// `${~`, `%{~`: the literal just written loses its trailing whitespace.
+    fn trim_last_literal(&mut self, marker: bool, out: &mut String) {
+        if let (true, Some(start)) = (marker, self.last_literal) {
+            let keep = out.trim_end().len().max(start);
+            out.truncate(keep);
+        }
+    }
+
+    /// A non-literal element comes next: it is never trimmed, and it
+    /// separates what comes before it from what comes after.
+    fn not_literal(&mut self) {
+        self.next = false;
+        self.last_literal = None;
+    }
+}
+
 /// Render template `t` into `out`. The first value that cannot be written
 /// (unknown, or an error) goes to `unknown` and makes the whole template
-/// that value; `strip_next` says whether whitespace at the start of the
-/// next literal is dropped (after a `~}`).
+/// that value; `strip` carries the strip markers' effect across elements.
 fn render_template<'t, H: TemplateHost<'t>>(
     h: &mut H,
     t: &'t Template,
     out: &mut String,
     unknown: &mut Option<Value>,
-    strip_next: &mut bool,
+    strip: &mut Strip,
 ) {
     for el in t {
         match el {
             Element::Literal(l) => {
                 let s = l.value();
-                if *strip_next {
-                    out.push_str(s.trim_start());
-                    *strip_next = false;
-                } else {
-                    out.push_str(s);
-                }
+                let start = out.len();
+                out.push_str(if strip.next { s.trim_start() } else { s });
+                strip.next = false;
+                strip.last_literal = Some(start);
             }
             Element::Interpolation(i) => {
-                if i.strip.strip_start() {
-                    let keep = out.trim_end().len();
-                    out.truncate(keep);
-                }
+                strip.trim_last_literal(i.strip.strip_start(), out);
+                strip.not_literal();
                 let v = h.eval_expr(&i.expr);
                 match v {
                     Value::Unknown(_) => {
@@ -1632,18 +1686,19 @@ fn render_template<'t, H: TemplateHost<'t>>(
                         }
                     },
                 }
-                *strip_next = i.strip.strip_end();
+                strip.next = i.strip.strip_end();
             }
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(ifd) => {
+                    strip.trim_last_literal(ifd.if_expr.strip.strip_start(), out);
+                    strip.not_literal();
                     let c = h.eval_expr(&ifd.if_expr.cond_expr);
                     let cond = to_bool(&c);
-                    let start = strip_before(ifd.if_expr.strip, out);
                     match (branch(ifd, cond), cond) {
                         (Some((template, open, close)), _) => {
-                            *strip_next = open;
-                            render_template(h, template, out, unknown, strip_next);
-                            strip_after(close, out, start);
+                            strip.next = open;
+                            render_template(h, template, out, unknown, strip);
+                            strip.trim_last_literal(close, out);
                         }
                         (None, Some(_)) => {}
                         (None, None) => {
@@ -1658,10 +1713,13 @@ fn render_template<'t, H: TemplateHost<'t>>(
                             }
                         }
                     }
-                    *strip_next = ifd.endif_expr.strip.strip_end();
+                    strip.not_literal();
+                    strip.next = ifd.endif_expr.strip.strip_end();
                 }
                 Directive::For(fd) => {
                     let fe = &fd.for_expr;
+                    strip.trim_last_literal(fe.strip.strip_start(), out);
+                    strip.not_literal();
                     let coll = h.eval_expr(&fe.collection_expr);
                     let Ok(items) = iter_items(&coll) else {
                         if unknown.is_none() {
@@ -1673,44 +1731,29 @@ fn render_template<'t, H: TemplateHost<'t>>(
                                 ),
                             });
                         }
+                        strip.next = fd.endfor_expr.strip.strip_end();
                         continue;
                     };
-                    strip_before(fe.strip, out);
                     for (k, v) in items {
                         let mut b = vec![(fe.value_var.value().as_str().to_owned(), v)];
                         if let Some(kv) = &fe.key_var {
                             b.push((kv.value().as_str().to_owned(), k));
                         }
-                        let start = out.len();
-                        *strip_next = fe.strip.strip_end();
+                        // Each pass renders the body as written: its first
+                        // literal follows `for ... ~}`, its last one
+                        // precedes `%{~ endfor`.
+                        strip.not_literal();
+                        strip.next = fe.strip.strip_end();
                         h.bind(b, |h| {
-                            render_template(h, &fe.template, out, unknown, strip_next);
+                            render_template(h, &fe.template, out, unknown, strip);
                         });
-                        strip_after(fd.endfor_expr.strip.strip_start(), out, start);
+                        strip.trim_last_literal(fd.endfor_expr.strip.strip_start(), out);
                     }
-                    *strip_next = fd.endfor_expr.strip.strip_end();
+                    strip.not_literal();
+                    strip.next = fd.endfor_expr.strip.strip_end();
                 }
             },
         }
-    }
-}
-
-/// `%{~ if` / `%{~ for`: whitespace at the end of what was written so far
-/// is dropped. Returns where the directive's output starts.
-fn strip_before(strip: crate::hcl::template::Strip, out: &mut String) -> usize {
-    if strip.strip_start() {
-        let keep = out.trim_end().len();
-        out.truncate(keep);
-    }
-    out.len()
-}
-
-/// `%{~ else`, `%{~ endif`, `%{~ endfor`: whitespace at the end of the
-/// body just written (not before `start`, where it began) is dropped.
-fn strip_after(strip: bool, out: &mut String, start: usize) {
-    if strip {
-        let keep = out.trim_end().len().max(start);
-        out.truncate(keep);
     }
 }
 
@@ -1779,13 +1822,19 @@ impl TemplateEval<'_, '_, '_> {
             Expression::StringTemplate(t) => {
                 let mut out = String::new();
                 let mut unknown = None;
-                render_template(self, t, &mut out, &mut unknown, &mut false);
+                render_template(self, t, &mut out, &mut unknown, &mut Strip::default());
                 unknown.unwrap_or(Value::String(out))
             }
             Expression::HeredocTemplate(h) => {
                 let mut out = String::new();
                 let mut unknown = None;
-                render_template(self, &h.template, &mut out, &mut unknown, &mut false);
+                render_template(
+                    self,
+                    &h.template,
+                    &mut out,
+                    &mut unknown,
+                    &mut Strip::default(),
+                );
                 unknown.unwrap_or(Value::String(out))
             }
             Expression::Parenthesis(p) => self.eval(p.inner()),

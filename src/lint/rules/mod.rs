@@ -33,6 +33,7 @@ pub mod missing_implementation_file;
 pub mod missing_integration_id;
 pub mod multiple_flows_filters;
 pub mod no_revoke_no_deescalation;
+pub mod old_provider_version;
 pub mod undeclared_reference;
 pub mod undeclared_variable_value;
 pub mod var_looks_typed;
