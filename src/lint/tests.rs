@@ -474,6 +474,59 @@ fn rule_fixtures() {
 }
 
 #[test]
+fn vars_from_a_variable_default_say_so_in_the_help() {
+    let reads = "from sym.sdk.annotations import reducer\nfrom sym.sdk.request_permission import PermissionLevel, RequestPermission\n\n\n@reducer\ndef get_permissions(event):\n    return RequestPermission(webhook=event.flow.vars[\"request_channel\"], approver_permission=PermissionLevel.MEMBER)\n";
+    let module = |vars_line: &str, tfvars: Option<&str>| {
+        let mut files = vec![
+            (
+                "case.tf",
+                flow("approval", "")
+                    .replace("  params {\n\n  }\n", &format!("  {vars_line}\n"))
+                    .into_bytes(),
+            ),
+            (
+                "vars.tf",
+                b"variable \"flow_vars\" {\n  type    = map(string)\n  default = {}\n}\n".to_vec(),
+            ),
+            ("impl.py", reads.as_bytes().to_vec()),
+        ];
+        if let Some(t) = tfvars {
+            files.push(("terraform.tfvars", t.as_bytes().to_vec()));
+        }
+        lint(3, &files)
+    };
+    let help = |o: &Outcome| {
+        o.diagnostics
+            .iter()
+            .find(|d| d.code == "SF311")
+            .and_then(|d| d.help.clone())
+            .unwrap_or_else(|| panic!("no SF311:\n{}", o.human))
+    };
+    // The default is what symflow sees: the hint names the variable.
+    let from_default = module("vars = var.flow_vars", None);
+    assert!(
+        help(&from_default).contains("`var.flow_vars`, whose value here is its default"),
+        "{}",
+        from_default.human
+    );
+    // A tfvars value without the key: the key is missing, plainly.
+    let from_tfvars = module(
+        "vars = var.flow_vars",
+        Some("flow_vars = { team = \"x\" }\n"),
+    );
+    assert_eq!(
+        help(&from_tfvars),
+        "add `request_channel` to the `vars` of `sym_flow.approval`"
+    );
+    // Written out in the flow: the plain hint too.
+    let literal = module("vars = { team = \"x\" }", None);
+    assert_eq!(
+        help(&literal),
+        "add `request_channel` to the `vars` of `sym_flow.approval`"
+    );
+}
+
+#[test]
 fn an_empty_directory_has_no_configuration() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("README.md"), "hi").expect("write");

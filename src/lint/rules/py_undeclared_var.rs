@@ -29,6 +29,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
+use crate::module::{Entity, Module, VariableSource};
 use crate::python::suggest;
 use crate::source::Span;
 
@@ -69,7 +70,15 @@ impl Rule for PyUndeclaredVar {
                 }
                 let help = match suggest(&read.key, vars.names.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("add `{}` to the `vars` of {}", read.key, usage.flow_list()),
+                    None => match vars_from_default(ctx, &usage.flows) {
+                        Some(var) => format!(
+                            "`vars` is `var.{var}`, whose value here is its default: add `{}` to it, or pass the variables file you deploy with (`--var-file`)",
+                            read.key
+                        ),
+                        None => {
+                            format!("add `{}` to the `vars` of {}", read.key, usage.flow_list())
+                        }
+                    },
                 };
                 out.push(
                     INFO.diag(
@@ -85,6 +94,48 @@ impl Rule for PyUndeclaredVar {
             }
         }
     }
+}
+
+/// When every flow's `vars` is written as `var.NAME` and that variable has
+/// only its default (no tfvars, `--var` or `TF_VAR_*` value): the name. The
+/// key is then most likely set where symflow cannot see it, and the hint
+/// should say so.
+fn vars_from_default(ctx: &LintContext<'_>, flows: &[&Entity]) -> Option<String> {
+    let mut found: Option<&str> = None;
+    for f in flows {
+        let a = f.body.attr("vars")?;
+        let text = ctx
+            .sources
+            .get(a.expr_span.file)
+            .text
+            .get(a.expr_span.start..a.expr_span.end)?;
+        let name = text.trim().strip_prefix("var.")?;
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return None;
+        }
+        let m = module_of(ctx.module, &f.module_path)?;
+        if m.variables.get(name)?.value_source != VariableSource::Default {
+            return None;
+        }
+        if found.is_some_and(|n| n != name) {
+            return None;
+        }
+        found = Some(name);
+    }
+    found.map(str::to_owned)
+}
+
+/// The module (this one or a local child) at `path`.
+fn module_of<'m>(m: &'m Module, path: &[String]) -> Option<&'m Module> {
+    let rest = path.strip_prefix(m.module_path.as_slice())?;
+    let mut cur = m;
+    for name in rest {
+        cur = &cur.children.iter().find(|c| &c.name == name)?.module;
+    }
+    Some(cur)
 }
 
 #[cfg(test)]
