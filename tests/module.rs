@@ -1041,7 +1041,7 @@ fn repeated_module_instances_are_unknown_not_errors() {
     let tmp = temp_module(&[
         (
             "main.tf",
-            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n",
+            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"off\" {\n  count  = 0\n  source = \"./child\"\n  slug   = \"x\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"none\" {\n  for_each = {}\n  source   = \"./child\"\n  slug     = \"x\"\n  key      = \"k\"\n  env      = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n",
         ),
         (
             "child/main.tf",
@@ -1075,6 +1075,17 @@ fn repeated_module_instances_are_unknown_not_errors() {
         Some(&m.outputs["first"].value),
         "`module.tenant`"
     ));
+    // No instances: the module is loaded and checked, but declares nothing
+    // to deploy.
+    assert!(m.entity("module.off.sym_environment.e").is_none());
+    assert!(m.entity("module.none.sym_environment.e").is_none());
+    assert!(m.children.iter().any(|c| c.name == "off"));
+    assert_eq!(
+        m.entities.len(),
+        2,
+        "{:?}",
+        m.entities.iter().map(|e| &e.address).collect::<Vec<_>>()
+    );
 }
 
 #[test]

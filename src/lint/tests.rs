@@ -474,6 +474,53 @@ fn rule_fixtures() {
 }
 
 #[test]
+fn settings_seen_in_syms_public_examples_are_known() {
+    // Shapes from Sym's public example repositories: none is a typo.
+    let tf = r#"resource "sym_integration" "runtime_context" {
+  type        = "permission_context"
+  name        = "runtime"
+  external_id = "123456789012"
+  settings = {
+    cloud       = "aws"
+    region      = "us-east-1"
+    role_arn    = "arn:aws:iam::123456789012:role/sym/runtime"
+    external_id = "e"
+    account_id  = "123456789012"
+  }
+}
+
+resource "sym_integration" "custom" {
+  type        = "custom"
+  name        = "custom"
+  external_id = "custom"
+  settings = {
+    api_token_secret = "s"
+  }
+}
+
+resource "sym_target" "member" {
+  type  = "onelogin_role"
+  name  = "member"
+  label = "Member"
+  settings = {
+    role_id         = "123467"
+    privilege_level = "member"
+  }
+}
+"#;
+    let out = lint(3, &[("case.tf", tf.as_bytes().to_vec())]);
+    assert!(out.diagnostics.is_empty(), "{}", out.human);
+    // A real typo next to them is still reported.
+    let typo = tf.replace("privilege_level", "privilege_levle");
+    let out = lint(3, &[("case.tf", typo.into_bytes())]);
+    assert!(
+        out.diagnostics.iter().any(|d| d.code == "SF108"),
+        "{}",
+        out.human
+    );
+}
+
+#[test]
 fn vars_from_a_variable_default_say_so_in_the_help() {
     let reads = "from sym.sdk.annotations import reducer\nfrom sym.sdk.request_permission import PermissionLevel, RequestPermission\n\n\n@reducer\ndef get_permissions(event):\n    return RequestPermission(webhook=event.flow.vars[\"request_channel\"], approver_permission=PermissionLevel.MEMBER)\n";
     let module = |vars_line: &str, tfvars: Option<&str>| {

@@ -246,7 +246,9 @@ pub(crate) fn load_module(
     for (i, m) in decls.modules.iter().enumerate() {
         if let Memo::Done(Some(child)) = std::mem::replace(&mut env.children[i], Memo::Todo) {
             let child = *child;
-            module.entities.extend(child.entities.iter().cloned());
+            if !env.module_has_no_instances(i) {
+                module.entities.extend(child.entities.iter().cloned());
+            }
             // A module used twice has the same files: keep one finding per
             // place.
             for p in &child.problems {

@@ -902,6 +902,31 @@ impl<'a> Env<'a, '_> {
         ))
     }
 
+    /// Whether the `module` block `i` has no instances at all: a known
+    /// `count = 0`, or a known empty `for_each`. Its module is still loaded
+    /// and checked (as `terraform validate` checks it), but it declares no
+    /// entities.
+    pub(crate) fn module_has_no_instances(&mut self, i: usize) -> bool {
+        let m = &self.decls.modules[i];
+        let (a, is_count) = match (
+            m.block.body.get_attribute("for_each"),
+            m.block.body.get_attribute("count"),
+        ) {
+            (Some(a), _) => (a, false),
+            (None, Some(a)) => (a, true),
+            (None, None) => return false,
+        };
+        let saved = std::mem::take(&mut self.scope);
+        let v = self.in_file(m.file, |env| env.eval(&a.value));
+        self.scope = saved;
+        match v {
+            Value::Number(n) => is_count && n == 0.0,
+            Value::List(l) => !is_count && l.is_empty(),
+            Value::Object(o) => !is_count && o.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Load (once) the local child module `i`; `None` when it is remote,
     /// missing or being loaded (a cycle).
     pub(crate) fn child(&mut self, i: usize) -> Option<&Module> {

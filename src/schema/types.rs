@@ -80,10 +80,12 @@ const API_TOKEN: &[&str] = &["api_token_secret"];
 
 static INTEGRATIONS: &[TypeInfo] = &[
     closed("slack", &[], &[]),
+    // `account_id`: set by the runtime connector in Sym's own examples
+    // (symopsio/examples, basic/aws_iam_strategy/runtime.tf).
     closed(
         "permission_context",
         &["cloud", "region", "role_arn"],
-        &["external_id"],
+        &["external_id", "account_id"],
     ),
     closed("pagerduty", API_TOKEN, &[]),
     closed("okta", API_TOKEN, &[]),
@@ -95,7 +97,9 @@ static INTEGRATIONS: &[TypeInfo] = &[
     // The docs disagree on the key name (reference §3.1): accept both,
     // require neither.
     closed("segment", &[], &["write_key_secret", "api_token_secret"]),
-    closed("custom", &[], &["secret_ids_json"]),
+    // `api_token_secret`: Sym's custom strategy quickstart sets it
+    // (symopsio/sym-custom-strategy-quickstart).
+    closed("custom", &[], &["secret_ids_json", "api_token_secret"]),
 ];
 
 static TARGETS: &[TypeInfo] = &[
@@ -110,7 +114,9 @@ static TARGETS: &[TypeInfo] = &[
     closed("aws_lambda_function", &["arn"], &[]),
     closed("github_repo", &["repo_name"], &[]),
     closed("google_group", &["group_email"], &["role"]),
-    closed("onelogin_role", &["role_id"], &[]),
+    // `privilege_level` (`member` or `admin`): Sym's demo configuration
+    // documents it next to `role_id` (symopsio/sym-demo-terraform).
+    closed("onelogin_role", &["role_id"], &["privilege_level"]),
     closed("aptible_role", &["role_id"], &[]),
     closed("tailscale_group", &["group_name"], &[]),
     // Custom targets carry whatever the custom strategy reads.
