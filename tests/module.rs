@@ -1080,6 +1080,20 @@ fn repeated_module_instances_are_unknown_not_errors() {
     assert!(m.entity("module.off.sym_environment.e").is_none());
     assert!(m.entity("module.none.sym_environment.e").is_none());
     assert!(m.children.iter().any(|c| c.name == "off"));
+    // Deploy cannot create one entity for all instances: it is blocked,
+    // whatever its values.
+    assert_eq!(m.repeated_modules, ["module.tenant", "module.numbered"]);
+    let desired = symflow::deploy::desired::from_module(&m, &|_| None);
+    assert_eq!(desired.len(), 2);
+    for d in &desired {
+        let blockers = d.blockers();
+        assert!(
+            blockers.iter().any(|(k, b)| k == "module instances"
+                && b.what.contains("a module with `count` or `for_each`")),
+            "{}: {blockers:?}",
+            d.address
+        );
+    }
     assert_eq!(
         m.entities.len(),
         2,

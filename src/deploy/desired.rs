@@ -94,6 +94,21 @@ pub fn from_module(
             if !data {
                 fill_defaults(kind.attrs(), &mut fields);
             }
+            // One entity standing for every instance of a repeated module:
+            // creating it once would be wrong whatever its values.
+            if let Some(m) = module
+                .repeated_modules
+                .iter()
+                .find(|m| e.address.strip_prefix(m.as_str()).is_some_and(|r| r.starts_with('.')))
+            {
+                fields.insert(
+                    "module instances".to_owned(),
+                    Field::Blocked(Blocker {
+                        what: format!("`{m}`, a module with `count` or `for_each` (its instances are not expanded)"),
+                        hint: "deploy this module with Terraform, or call it once without `count`/`for_each`".to_owned(),
+                    }),
+                );
+            }
             let mut depends_on: Vec<String> =
                 e.depends_on.iter().map(|d| d.address.clone()).collect();
             depends_on.sort();

@@ -248,6 +248,14 @@ pub(crate) fn load_module(
             let child = *child;
             if !env.module_has_no_instances(i) {
                 module.entities.extend(child.entities.iter().cloned());
+                if env.module_instances_unknown(i).is_some() {
+                    module
+                        .repeated_modules
+                        .push(env.address(&format!("module.{}", m.name)));
+                }
+                module
+                    .repeated_modules
+                    .extend(child.repeated_modules.iter().cloned());
             }
             // A module used twice has the same files: keep one finding per
             // place.

@@ -38,6 +38,11 @@ pub struct Module {
     pub children: Vec<ChildModule>,
     /// `module` blocks whose source is remote (registry, git): external.
     pub external_modules: Vec<String>,
+    /// Addresses (`module.NAME`, `module.A.module.B`) of local modules whose
+    /// block has `count` or `for_each`: each is loaded once, and its
+    /// entities stand for all its instances (values that differ between
+    /// instances are unknown). Deploy cannot create them one by one.
+    pub repeated_modules: Vec<String>,
     /// References to things that are not declared anywhere.
     pub undeclared: Vec<Reference>,
     /// Values that variables files (`terraform.tfvars`, `*.auto.tfvars`,
