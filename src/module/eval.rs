@@ -880,16 +880,19 @@ impl<'a> Env<'a, '_> {
         }
     }
 
+    /// The `for_each` (or else `count`) argument of `module` block `i`.
+    fn module_repetition(&self, i: usize) -> Option<&'a crate::hcl::structure::Attribute> {
+        let body = &self.decls.modules[i].block.body;
+        body.get_attribute("for_each")
+            .or_else(|| body.get_attribute("count"))
+    }
+
     /// For a `module` block with `count` or `for_each`: the unknown that
     /// stands for anything that differs between its instances (they are
     /// not expanded: the module is loaded once, for all of them).
     pub(crate) fn module_instances_unknown(&self, i: usize) -> Option<Value> {
         let m = &self.decls.modules[i];
-        let a = m
-            .block
-            .body
-            .get_attribute("for_each")
-            .or_else(|| m.block.body.get_attribute("count"))?;
+        let a = self.module_repetition(i)?;
         Some(Value::unknown(
             UnknownReason::Unsupported {
                 what: format!(
@@ -907,17 +910,13 @@ impl<'a> Env<'a, '_> {
     /// and checked (as `terraform validate` checks it), but it declares no
     /// entities.
     pub(crate) fn module_has_no_instances(&mut self, i: usize) -> bool {
-        let m = &self.decls.modules[i];
-        let (a, is_count) = match (
-            m.block.body.get_attribute("for_each"),
-            m.block.body.get_attribute("count"),
-        ) {
-            (Some(a), _) => (a, false),
-            (None, Some(a)) => (a, true),
-            (None, None) => return false,
+        let Some(a) = self.module_repetition(i) else {
+            return false;
         };
+        let is_count = a.key.value().as_str() == "count";
+        let file = self.decls.modules[i].file;
         let saved = std::mem::take(&mut self.scope);
-        let v = self.in_file(m.file, |env| env.eval(&a.value));
+        let v = self.in_file(file, |env| env.eval(&a.value));
         self.scope = saved;
         match v {
             Value::Number(n) => is_count && n == 0.0,
