@@ -863,6 +863,32 @@ resource "sym_environment" "prod" {
 }
 
 #[test]
+fn a_module_for_provider_1_is_not_deployed() {
+    let sb = Sandbox::new();
+    module(&sb);
+    // Validate only warns about it (SF214); deploy refuses before any request.
+    sb.write(
+        "mod/versions.tf",
+        "terraform {\n  required_providers {\n    sym = {\n      source  = \"symopsio/sym\"\n      version = \">= 1.0.5, < 2.0.0\"\n    }\n  }\n}\n",
+    );
+    let api = FakeApi::start(CANARY, 3);
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("versions.tf:5:17: the module targets provider 1.x")
+            && run.stderr.contains("so nothing was deployed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        api.log().is_empty(),
+        "requests were made: {:?}",
+        api.log().len()
+    );
+}
+
+#[test]
 fn validation_errors_stop_a_deploy_before_any_request() {
     let sb = Sandbox::new();
     module(&sb);
