@@ -100,33 +100,17 @@ fn span_location(sources: &SourceMap, span: Span) -> Option<String> {
     ))
 }
 
-/// A module (this one or a local child) written for a provider older than
-/// the ones whose payloads symflow builds.
-fn too_old_provider(m: &Module) -> Option<&Module> {
-    if m.provider_version.major < crate::lint::rules::old_provider_version::OLDEST_CHECKED_MAJOR {
-        return Some(m);
-    }
-    m.children.iter().find_map(|c| too_old_provider(&c.module))
-}
-
 /// Refuse a module with errors before any request.
 fn check_module(m: &Module, sources: &SourceMap) -> anyhow::Result<()> {
     // Provider 1.x's flows (`template`, `params` as a map) are not what
     // symflow sends: validate only warns (SF214), deploy must not guess.
-    if let Some(old) = too_old_provider(m) {
-        let at = old
-            .provider_version
-            .span
-            .and_then(|s| span_location(sources, s))
-            .map(|l| format!("{l}: "))
-            .unwrap_or_default();
-        return Err(UserError::new(format!(
-            "{at}the module targets {}; symflow deploys configurations for provider 2.x and 3.x, so nothing was deployed",
-            crate::lint::rules::walk::provider_version_text(old)
-        ))
-        .hint("deploy it with Terraform, or upgrade it to provider 2.x and then 3.x (see the provider's upgrade guides)")
-        .into());
-    }
+    super::refuse_older_provider(
+        m,
+        sources,
+        "deploys",
+        "so nothing was deployed",
+        "deploy it with Terraform",
+    )?;
     if let Some(p) = m.problems.first() {
         let at = p
             .span

@@ -13,6 +13,36 @@ use std::io::Write;
 use crate::cli::{Cli, Command};
 use crate::output::Ui;
 
+/// Refuse to run a command (`verb`: deploys, tests) on a module whose provider (or a
+/// local child's) is older than the configurations symflow knows; validate
+/// only warns about it (SF214).
+fn refuse_older_provider(
+    m: &crate::module::Module,
+    sources: &crate::source::SourceMap,
+    verb: &str,
+    consequence: &str,
+    instead: &str,
+) -> anyhow::Result<()> {
+    let Some(old) = m.on_older_provider() else {
+        return Ok(());
+    };
+    let at = old
+        .provider_version
+        .span
+        .map(|s| {
+            let f = sources.get(s.file);
+            let lc = f.line_col(s.start);
+            format!("{}:{}:{}: ", f.display.display(), lc.line, lc.column)
+        })
+        .unwrap_or_default();
+    Err(crate::error::UserError::new(format!(
+        "{at}the module targets {}; symflow {verb} configurations for provider 2.x and 3.x only, {consequence}",
+        crate::lint::rules::walk::provider_version_text(old)
+    ))
+    .hint(format!("{instead}, or upgrade it to provider 2.x and then 3.x (see the provider's upgrade guides)"))
+    .into())
+}
+
 /// What a command hands back to `main`: the exit code of a run that went as
 /// planned (0 success, 1 findings or failures, 2 changes for
 /// `deploy --detailed-exitcode`). Failures to run are `Err`.

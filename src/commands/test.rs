@@ -51,6 +51,15 @@ pub fn run(args: &TestArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
                 .into(),
         );
     }
+    // Its flows' prompt fields and params are in 1.x's shape (a map with
+    // `prompt_fields_json`): checking tests against them would mislead.
+    super::refuse_older_provider(
+        &module,
+        &sources,
+        "tests",
+        "so no test was run",
+        "try its flows in Sym",
+    )?;
     super::vars::check_declared(
         &options,
         &module.variables.keys().cloned().collect(),

@@ -51,8 +51,7 @@ pub fn run(
         .collect();
     for m in &modules {
         let ctx = LintContext::new(m, sources, python);
-        let rules = if m.provider_version.major < rules::old_provider_version::OLDEST_CHECKED_MAJOR
-        {
+        let rules = if m.provider_version.major < crate::module::OLDEST_KNOWN_MAJOR {
             &without_schema
         } else {
             &enabled

@@ -372,7 +372,24 @@ pub enum ImplementationSource {
     Unknown,
 }
 
+/// The oldest Sym provider major whose configurations symflow knows (the
+/// schema it checks, the payloads it sends). 1.x took a different
+/// `sym_flow` (`template`, `params` as a map of strings).
+pub const OLDEST_KNOWN_MAJOR: u8 = 2;
+
 impl Module {
+    /// This module, or the first local child module, whose provider is
+    /// older than [`OLDEST_KNOWN_MAJOR`].
+    #[must_use]
+    pub fn on_older_provider(&self) -> Option<&Module> {
+        if self.provider_version.major < OLDEST_KNOWN_MAJOR {
+            return Some(self);
+        }
+        self.children
+            .iter()
+            .find_map(|c| c.module.on_older_provider())
+    }
+
     /// `sym_*` entities of one resource type (managed resources only).
     pub fn entities_of<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Entity> + 'a {
         self.entities

@@ -216,6 +216,24 @@ fn a_missing_interpreter_exits_2_with_a_hint() {
 }
 
 #[test]
+fn a_module_for_provider_1_is_not_tested() {
+    let sb = module_with(&["fragile.symtest.hcl"]);
+    sb.write(
+        "old_versions.tf",
+        "terraform {\n  required_providers {\n    sym = {\n      source  = \"symopsio/sym\"\n      version = \"~> 1.14\"\n    }\n  }\n}\n",
+    );
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("old_versions.tf:5:17: the module targets provider 1.x")
+            && r.stderr.contains("so no test was run"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_module_without_tests_exits_2() {
     let sb = module_with(&[]);
     let r = sb.run(&["test"]);

@@ -29,6 +29,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 
 use super::walk::provider_version_text;
+use crate::module::OLDEST_KNOWN_MAJOR;
 
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF214",
@@ -37,9 +38,6 @@ pub static INFO: RuleInfo = RuleInfo {
     default_severity: Severity::Warning,
     doc: include_str!("old_provider_version.rs"),
 };
-
-/// The oldest provider major symflow has the schema of.
-pub const OLDEST_CHECKED_MAJOR: u8 = 2;
 
 pub struct OldProviderVersion;
 
@@ -50,7 +48,7 @@ impl Rule for OldProviderVersion {
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let v = &ctx.module.provider_version;
-        if v.major >= OLDEST_CHECKED_MAJOR {
+        if v.major >= OLDEST_KNOWN_MAJOR {
             return;
         }
         // A child module that inherits its parent's version points at the
