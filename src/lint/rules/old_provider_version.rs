@@ -4,7 +4,9 @@
 //! the schema of provider 2.x and 3.x only, so it skips the schema and
 //! provider checks (SF1xx, and the provider rules among SF2xx) for such a
 //! module instead of reporting what 1.x accepted as errors; references,
-//! names and `impl.py` are still checked.
+//! names and `impl.py` are still checked. `symflow deploy` and
+//! `symflow test` refuse such a module (whatever this rule's severity):
+//! they work on the 2.x and 3.x shapes of flows.
 //!
 //! ## Why is this bad?
 //! Provider 1.x took a different `sym_flow`: a required `template`, and
