@@ -474,6 +474,35 @@ fn rule_fixtures() {
 }
 
 #[test]
+fn an_error_in_a_module_argument_is_reported_once_where_it_is_written() {
+    let child = "variable \"flow_name\" {\n  type = string\n}\n\nresource \"sym_runtime\" \"r\" {\n  name  = var.flow_name\n  label = \"${var.flow_name}-runtime\"\n}\n";
+    let out = lint(
+        3,
+        &module_and_child(
+            "module \"flow\" {\n  source    = \"./child\"\n  flow_name = { a = \"x\" }.b\n}\n",
+            child,
+        ),
+    );
+    let found: Vec<String> = out
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let s = d.span.expect("span");
+            format!("{} {}@{}", d.code, d.message, s.start)
+        })
+        .collect();
+    // One warning, at the argument in case.tf; none at the two uses of
+    // `var.flow_name` inside the module.
+    assert_eq!(found.len(), 1, "{}", out.human);
+    assert!(
+        out.human
+            .starts_with("case.tf:3:15: warning[SF005] object has no attribute `b`"),
+        "{}",
+        out.human
+    );
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

@@ -88,6 +88,15 @@ impl Rule for InvalidExpression {
         for l in ctx.module.locals.values() {
             report(&l.value, l.span, &mut found);
         }
+        // Arguments of `module` blocks: an error in one is reported here,
+        // where it is written, not at each use inside the module.
+        for c in &ctx.module.children {
+            for (name, at) in &c.inputs {
+                if let Some(v) = c.module.variables.get(name) {
+                    report(&v.value, *at, &mut found);
+                }
+            }
+        }
         found.retain(|d| {
             d.span.is_none_or(|s| {
                 !undeclared.iter().any(|u| {
