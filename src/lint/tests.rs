@@ -503,6 +503,26 @@ fn an_error_in_a_module_argument_is_reported_once_where_it_is_written() {
 }
 
 #[test]
+fn an_error_in_a_module_output_is_reported_once_in_the_module() {
+    let child = "output \"name\" {\n  value = { a = \"x\" }.b\n}\n";
+    let out = lint(
+        3,
+        &module_and_child(
+            "module \"flow\" {\n  source = \"./child\"\n}\n\nresource \"sym_runtime\" \"r\" {\n  name  = module.flow.name\n  label = \"${module.flow.name}-runtime\"\n}\n",
+            child,
+        ),
+    );
+    // One warning, in the output; none where the parent uses it.
+    assert_eq!(out.diagnostics.len(), 1, "{}", out.human);
+    assert!(
+        out.human
+            .starts_with("child/vars.tf:2:11: warning[SF005] object has no attribute `b`"),
+        "{}",
+        out.human
+    );
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

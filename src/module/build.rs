@@ -708,34 +708,6 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
     Some(load_module(&site, sources, cache, opts))
 }
 
-/// `value` with each evaluation error replaced by an unknown saying that
-/// the caller's argument for `var.NAME` has the error.
-fn caller_errors_unknown(value: &Value, site: &ModuleSite, name: &str) -> Value {
-    match value {
-        Value::Unknown(u) if matches!(u.reason, UnknownReason::Error { .. }) => Value::unknown(
-            UnknownReason::Unsupported {
-                what: format!(
-                    "`var.{name}`, whose argument in `module.{}` has an error",
-                    site.module_path.last().map_or("", String::as_str)
-                ),
-            },
-            u.span,
-        ),
-        Value::List(items) => Value::List(
-            items
-                .iter()
-                .map(|x| caller_errors_unknown(x, site, name))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, x)| (k.clone(), caller_errors_unknown(x, site, name)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 fn variables(
     env: &mut Env<'_, '_>,
     site: &ModuleSite,
@@ -821,7 +793,14 @@ fn variables(
         // is a value that cannot be known, not an error of its own.
         env.var_values
             .push(if source == VariableSource::ModuleInput {
-                caller_errors_unknown(&value, site, v.name)
+                let caller = site.module_path.last().map_or("", String::as_str);
+                super::eval::errors_reported_elsewhere(
+                    &value,
+                    &format!(
+                        "`var.{}`, whose argument in `module.{caller}` has an error",
+                        v.name
+                    ),
+                )
             } else {
                 value.clone()
             });

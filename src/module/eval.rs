@@ -870,10 +870,15 @@ impl<'a> Env<'a, '_> {
             return respan_unknown(u, sp);
         }
         match self.child(i) {
+            // An error in an output is reported in the module, where the
+            // output is written.
             Some(m) => Value::Object(
                 m.outputs
                     .iter()
-                    .map(|(k, o)| (k.clone(), o.value.clone()))
+                    .map(|(k, o)| {
+                        let what = format!("the output `{k}` of `{address}`, which has an error");
+                        (k.clone(), errors_reported_elsewhere(&o.value, &what))
+                    })
                     .collect(),
             ),
             None => Value::unknown(UnknownReason::External { address }, Some(sp)),
@@ -2007,6 +2012,33 @@ pub(crate) fn quote(k: &str) -> String {
 }
 
 /// Unknowns met through a reference point at the reference.
+/// `value` with each evaluation error replaced by an unknown described by
+/// `what`: for a value that crosses a module boundary (a module argument,
+/// an output), whose error is reported where it is written, not at each
+/// place the value reaches.
+pub(crate) fn errors_reported_elsewhere(value: &Value, what: &str) -> Value {
+    match value {
+        Value::Unknown(u) if matches!(u.reason, UnknownReason::Error { .. }) => Value::unknown(
+            UnknownReason::Unsupported {
+                what: what.to_owned(),
+            },
+            u.span,
+        ),
+        Value::List(items) => Value::List(
+            items
+                .iter()
+                .map(|x| errors_reported_elsewhere(x, what))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, x)| (k.clone(), errors_reported_elsewhere(x, what)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 pub(crate) fn respan_unknown(v: Value, sp: Span) -> Value {
     match v {
         Value::Unknown(mut u) => {

@@ -88,8 +88,12 @@ impl Rule for InvalidExpression {
         for l in ctx.module.locals.values() {
             report(&l.value, l.span, &mut found);
         }
-        // Arguments of `module` blocks: an error in one is reported here,
-        // where it is written, not at each use inside the module.
+        // Outputs, and arguments of `module` blocks: an error in one is
+        // reported here, where it is written, not at each place the value
+        // reaches in another module.
+        for o in ctx.module.outputs.values() {
+            report(&o.value, o.span, &mut found);
+        }
         for c in &ctx.module.children {
             for (name, at) in &c.inputs {
                 if let Some(v) = c.module.variables.get(name) {
