@@ -1060,7 +1060,7 @@ fn repeated_module_instances_are_unknown_not_errors() {
         .entity("module.tenant.sym_environment.e")
         .expect("child entity");
     assert!(
-        unsupported(e.body.value("name"), "`module.tenant`"),
+        unsupported(e.body.value("name"), "module.tenant"),
         "{:?}",
         e.body.value("name")
     );
@@ -1069,11 +1069,11 @@ fn repeated_module_instances_are_unknown_not_errors() {
     let n = m
         .entity("module.numbered.sym_environment.e")
         .expect("child entity");
-    assert!(unsupported(n.body.value("name"), "`module.numbered`"));
+    assert!(unsupported(n.body.value("name"), "module.numbered"));
     // `module.tenant` is the instances: one of them is unknown, not an error.
     assert!(unsupported(
         Some(&m.outputs["first"].value),
-        "`module.tenant`"
+        "module.tenant"
     ));
     // No instances: the module is loaded and checked, but declares nothing
     // to deploy.

@@ -797,7 +797,7 @@ fn variables(
                 super::eval::errors_reported_elsewhere(
                     &value,
                     &format!(
-                        "`var.{}`, whose argument in `module.{caller}` has an error",
+                        "var.{}, whose argument in module.{caller} has an error",
                         v.name
                     ),
                 )

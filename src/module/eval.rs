@@ -876,7 +876,7 @@ impl<'a> Env<'a, '_> {
                 m.outputs
                     .iter()
                     .map(|(k, o)| {
-                        let what = format!("the output `{k}` of `{address}`, which has an error");
+                        let what = format!("the output {k} of {address}, which has an error");
                         (k.clone(), errors_reported_elsewhere(&o.value, &what))
                     })
                     .collect(),
@@ -901,7 +901,7 @@ impl<'a> Env<'a, '_> {
         Some(Value::unknown(
             UnknownReason::Unsupported {
                 what: format!(
-                    "the instances of `{}` (a module with `{}` is loaded once, for all of them)",
+                    "the instances of {} (a module with {} is loaded once, for all of them)",
                     self.address(&format!("module.{}", m.name)),
                     a.key.value().as_str()
                 ),
