@@ -27,7 +27,7 @@ use crate::lint::config::Config;
 use crate::lint::runner;
 use crate::module::{self, LoadOptions, Module};
 use crate::output::Ui;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 
 /// Run `symflow deploy`. With `--detailed-exitcode`, every error exits 1.
 ///
@@ -85,19 +85,7 @@ impl Resolve for ModuleResolver {
 }
 
 fn location(sources: &SourceMap, e: &module::Entity) -> Option<String> {
-    span_location(sources, e.span)
-}
-
-/// `file:line:col` of a span's start, if its file is in `sources`.
-fn span_location(sources: &SourceMap, span: Span) -> Option<String> {
-    let file = sources.iter().find(|(id, _)| *id == span.file)?.1;
-    let lc = file.line_col(span.start);
-    Some(format!(
-        "{}:{}:{}",
-        file.display.display(),
-        lc.line,
-        lc.column
-    ))
+    super::span_location(sources, e.span)
 }
 
 /// Refuse a module with errors before any request.
@@ -114,7 +102,7 @@ fn check_module(m: &Module, sources: &SourceMap) -> anyhow::Result<()> {
     if let Some(p) = m.problems.first() {
         let at = p
             .span
-            .and_then(|s| span_location(sources, s))
+            .and_then(|s| super::span_location(sources, s))
             .unwrap_or_else(|| p.path.display().to_string());
         return Err(UserError::new(format!(
             "the module has errors, so nothing was deployed: {at}: {}",
@@ -163,7 +151,7 @@ fn check_lint(m: &Module, sources: &mut SourceMap, dir: &Path) -> anyhow::Result
     };
     let at = first
         .span
-        .and_then(|s| span_location(sources, s))
+        .and_then(|s| super::span_location(sources, s))
         .or_else(|| first.path.as_ref().map(|p| p.display().to_string()))
         .unwrap_or_else(|| dir.display().to_string());
     let more = match errors.len() {

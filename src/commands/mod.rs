@@ -13,6 +13,21 @@ use std::io::Write;
 use crate::cli::{Cli, Command};
 use crate::output::Ui;
 
+/// `file:line:col` of a span's start, if its file is in `sources`.
+fn span_location(sources: &crate::source::SourceMap, span: crate::source::Span) -> Option<String> {
+    if span.file.0 as usize >= sources.len() {
+        return None;
+    }
+    let file = sources.get(span.file);
+    let lc = file.line_col(span.start);
+    Some(format!(
+        "{}:{}:{}",
+        file.display.display(),
+        lc.line,
+        lc.column
+    ))
+}
+
 /// Refuse to run a command (`verb`: deploys, tests) on a module whose provider (or a
 /// local child's) is older than the configurations symflow knows; validate
 /// only warns about it (SF214).
@@ -29,11 +44,8 @@ fn refuse_older_provider(
     let at = old
         .provider_version
         .span
-        .map(|s| {
-            let f = sources.get(s.file);
-            let lc = f.line_col(s.start);
-            format!("{}:{}:{}: ", f.display.display(), lc.line, lc.column)
-        })
+        .and_then(|s| span_location(sources, s))
+        .map(|l| l + ": ")
         .unwrap_or_default();
     Err(crate::error::UserError::new(format!(
         "{at}the module targets {}; symflow {verb} configurations for provider 2.x and 3.x only, {consequence}",

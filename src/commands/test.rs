@@ -34,14 +34,10 @@ pub fn run(args: &TestArgs, ctx: &mut Context<'_>) -> anyhow::Result<Exit> {
             ProblemKind::Syntax | ProblemKind::NoConfiguration | ProblemKind::Unreadable
         )
     }) {
-        let place = p.span.map_or_else(
-            || p.path.display().to_string(),
-            |s| {
-                let f = sources.get(s.file);
-                let lc = f.line_col(s.start);
-                format!("{}:{}:{}", f.display.display(), lc.line, lc.column)
-            },
-        );
+        let place = p
+            .span
+            .and_then(|s| super::span_location(&sources, s))
+            .unwrap_or_else(|| p.path.display().to_string());
         return Err(
             UserError::new(format!("cannot load the module: {place}: {}", p.message))
                 .hint(format!(

@@ -248,7 +248,7 @@ pub(crate) fn load_module(
             let child = *child;
             if !env.module_has_no_instances(i) {
                 module.entities.extend(child.entities.iter().cloned());
-                if env.module_instances_unknown(i).is_some() {
+                if env.module_repetition(i).is_some() {
                     module
                         .repeated_modules
                         .push(env.address(&format!("module.{}", m.name)));
@@ -669,17 +669,8 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
     // A module with `count` or `for_each` is loaded once, standing for all
     // its instances: `count.index` and `each.*` in its inputs are unknown.
     if let Some(u) = env.module_instances_unknown(i) {
-        env.scope.push((
-            "count".to_owned(),
-            Value::Object(BTreeMap::from([("index".to_owned(), u.clone())])),
-        ));
-        env.scope.push((
-            "each".to_owned(),
-            Value::Object(BTreeMap::from([
-                ("key".to_owned(), u.clone()),
-                ("value".to_owned(), u),
-            ])),
-        ));
+        env.scope.push(super::eval::unknown_count(u.clone()));
+        env.scope.push(super::eval::unknown_each(u));
     }
     for a in module_inputs(m.block) {
         let name = a.key.value().as_str();

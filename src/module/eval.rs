@@ -886,7 +886,10 @@ impl<'a> Env<'a, '_> {
     }
 
     /// The `for_each` (or else `count`) argument of `module` block `i`.
-    fn module_repetition(&self, i: usize) -> Option<&'a crate::hcl::structure::Attribute> {
+    pub(crate) fn module_repetition(
+        &self,
+        i: usize,
+    ) -> Option<&'a crate::hcl::structure::Attribute> {
         let body = &self.decls.modules[i].block.body;
         body.get_attribute("for_each")
             .or_else(|| body.get_attribute("count"))
@@ -1256,18 +1259,9 @@ impl<'a> Env<'a, '_> {
                 };
                 let d = &self.decls.resources[idx];
                 if d.count.is_some() {
-                    vec![(
-                        "count".to_owned(),
-                        Value::Object(BTreeMap::from([("index".to_owned(), u)])),
-                    )]
+                    vec![unknown_count(u)]
                 } else {
-                    vec![(
-                        "each".to_owned(),
-                        Value::Object(BTreeMap::from([
-                            ("key".to_owned(), u.clone()),
-                            ("value".to_owned(), u),
-                        ])),
-                    )]
+                    vec![unknown_each(u)]
                 }
             }
             Some(InstanceKey::Index(i)) => vec![(
@@ -2012,6 +2006,27 @@ pub(crate) fn quote(k: &str) -> String {
 }
 
 /// Unknowns met through a reference point at the reference.
+/// `count` with an unknown `count.index`: in a block or module that stands
+/// for all its instances.
+pub(crate) fn unknown_count(u: Value) -> (String, Value) {
+    (
+        "count".to_owned(),
+        Value::Object(BTreeMap::from([("index".to_owned(), u)])),
+    )
+}
+
+/// `each` with an unknown `each.key` and `each.value`: in a block or module
+/// that stands for all its instances.
+pub(crate) fn unknown_each(u: Value) -> (String, Value) {
+    (
+        "each".to_owned(),
+        Value::Object(BTreeMap::from([
+            ("key".to_owned(), u.clone()),
+            ("value".to_owned(), u),
+        ])),
+    )
+}
+
 /// `value` with each evaluation error replaced by an unknown described by
 /// `what`: for a value that crosses a module boundary (a module argument,
 /// an output), whose error is reported where it is written, not at each
