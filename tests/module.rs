@@ -780,7 +780,9 @@ fn empty_directory_has_no_configuration() {
     let (m, _) = load(tmp.path());
     assert_eq!(m.problems.len(), 1);
     assert_eq!(m.problems[0].kind, module::ProblemKind::NoConfiguration);
-    assert!(m.problems[0].message.starts_with("no .tf files in "));
+    assert!(m.problems[0]
+        .message
+        .starts_with("no .tf or .tf.json files in "));
 }
 
 #[test]
@@ -1640,4 +1642,79 @@ fn dependency_addresses<'m>(m: &'m Module, address: &str) -> Vec<&'m str> {
         .iter()
         .map(|d| d.address.as_str())
         .collect()
+}
+
+/// A render with every place (`file:line:col-line:col`) taken out: the
+/// facts that do not depend on the syntax a module is written in.
+fn without_places(render: &str) -> String {
+    let place = regex_lite::Regex::new(r"[\w./-]+\.tf(\.json)?:\d+:\d+-\d+:\d+").expect("regex");
+    place.replace_all(render, "<place>").into_owned()
+}
+
+#[test]
+fn json_syntax_gives_the_model_of_the_same_module_in_native_syntax() {
+    let native_dir = fixture("json_twin/native");
+    let json_dir = fixture("json_twin/json");
+    let (n, ns) = load(&native_dir);
+    let (j, js) = load(&json_dir);
+    for (m, what) in [(&n, "native"), (&j, "json")] {
+        assert!(m.problems.is_empty(), "{what}: {:?}", m.problems);
+        assert!(m.undeclared.is_empty(), "{what}: {:?}", m.undeclared);
+        assert_eq!(errors_in(m), Vec::<String>::new(), "{what}");
+    }
+    let native = render(&n, &ns, &native_dir);
+    let json = render(&j, &js, &json_dir);
+    assert!(json.contains("sym_flow.team[\"ops\"]"), "{json}");
+    assert!(json.contains("main.tf.json:"), "{json}");
+    assert_eq!(without_places(&native), without_places(&json));
+    // Spans inside JSON strings are exact: in place for a string without
+    // escapes, mapped back through `\"` for one with them.
+    for at in [
+        "integration_id = unknown(sym sym_integration.slack.id @ main.tf.json:37:30-37:54)",
+        "quoted = unknown(external data.aws_caller_identity.me @ main.tf.json:20:28-20:66)",
+        "label = \"Access for ENG / team\"  [main.tf.json:56:9-56:57]",
+    ] {
+        assert!(json.contains(at), "{at} not in\n{json}");
+    }
+}
+
+#[test]
+fn names_a_broken_file_may_declare_are_not_undeclared() {
+    let tmp = temp_module(&[
+        ("env.tf", b"resource \"sym_environment\" \"prod\" {\n  name = \n}\n"),
+        (
+            "main.tf",
+            b"resource \"sym_error_logger\" \"l\" {\n  integration_id = sym_environment.prod.id\n  destination    = var.dest\n}\n",
+        ),
+    ]);
+    let (m, sources) = load(tmp.path());
+    assert_eq!(
+        kinds(&m),
+        [(
+            module::ProblemKind::Syntax,
+            "invalid HCL syntax: expected an expression, found a newline".to_owned()
+        )]
+    );
+    assert!(m.undeclared.is_empty(), "{:?}", m.undeclared);
+    assert_eq!(errors_in(&m), Vec::<String>::new());
+    let r = Render {
+        sources: &sources,
+        root: tmp.path(),
+        out: String::new(),
+    };
+    let logger = m.entity("sym_error_logger.l").expect("logger");
+    assert_eq!(
+        r.value(&logger.body.attr("integration_id").expect("attr").value),
+        "unknown(unsupported resource `sym_environment.prod`, which may be declared in a file that does not parse @ main.tf:2:20-2:43)"
+    );
+
+    // Once the file parses, a name it does not declare is undeclared again.
+    std::fs::write(
+        tmp.path().join("env.tf"),
+        "resource \"sym_environment\" \"prod\" {\n  name = \"prod\"\n}\n",
+    )
+    .expect("write");
+    let (m, _) = load(tmp.path());
+    let texts: Vec<&str> = m.undeclared.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["var.dest"]);
 }

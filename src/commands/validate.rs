@@ -268,7 +268,7 @@ fn parent_dir(p: &Path) -> PathBuf {
 fn has_tf_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|rd| {
         rd.flatten().any(|e| {
-            e.file_name().to_string_lossy().ends_with(".tf")
+            crate::module::is_config_file_name(&e.file_name().to_string_lossy())
                 && e.file_type().is_ok_and(|t| !t.is_dir())
         })
     })
@@ -318,7 +318,10 @@ fn targets(paths: &[PathBuf], cwd: &Path, config: &Config) -> anyhow::Result<Vec
                 dir
             };
             (module, None)
-        } else if name.ends_with(".tf") || name.ends_with(".tfvars") {
+        } else if crate::module::is_config_file_name(&name)
+            || name.ends_with(".tfvars")
+            || name.ends_with(".tfvars.json")
+        {
             (parent_dir(p), None)
         } else if name.ends_with(".py") {
             let Some(dir) = parent_dir(p)

@@ -333,6 +333,23 @@ impl Expression {
     }
 }
 
+impl Expression {
+    /// The expression of `"${x}"` (a quoted template that is a single
+    /// interpolation, which HCL evaluates to the value of `x` itself, and
+    /// how the JSON syntax writes every expression); else `self`.
+    #[must_use]
+    pub fn interpolated(&self) -> &Expression {
+        let mut e = self;
+        while let Expression::StringTemplate(t) = e {
+            match t.template.elements.as_slice() {
+                [Element::Interpolation(i)] => e = &i.expr,
+                _ => break,
+            }
+        }
+        e
+    }
+}
+
 impl Span for Expression {
     fn span(&self) -> Option<Range<usize>> {
         Some(self.sp().range())

@@ -7,6 +7,7 @@
 //! against hcl-edit.
 
 pub mod ast;
+pub mod json;
 pub mod parser;
 #[cfg(test)]
 mod tests;

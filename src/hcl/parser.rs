@@ -33,6 +33,10 @@ pub struct Error {
 }
 
 impl Error {
+    pub(crate) fn new(message: String, offset: usize) -> Error {
+        Error { message, offset }
+    }
+
     /// What is wrong, e.g. "expected `=` or `{` after the name `foo`".
     #[must_use]
     pub fn message(&self) -> &str {
@@ -105,6 +109,38 @@ pub fn parse_template(text: &str) -> PResult<Template> {
         return Err(p.err("unexpected template directive"));
     }
     Ok(t)
+}
+
+/// The quoted string (or template) whose opening `"` is at `start` in
+/// `text`, with spans in `text`. The JSON syntax reads its strings with
+/// this, where their escapes are ones HCL's quoted strings share.
+pub(crate) fn parse_quoted_at(text: &str, start: usize) -> PResult<Expression> {
+    let mut p = Parser::new(text)?;
+    p.pos = start;
+    if p.peek() != Some(b'"') {
+        return Err(p.err("expected a string"));
+    }
+    p.quoted()
+}
+
+/// The expression that is all of `text[start..end]` (surrounding spaces
+/// aside), with spans in `text`: a JSON string holding a reference.
+pub(crate) fn parse_expr_in(text: &str, start: usize, end: usize) -> PResult<Expression> {
+    let Some(inner) = text.get(..end) else {
+        return Err(Error {
+            message: "expected an expression".to_owned(),
+            offset: start,
+        });
+    };
+    let mut p = Parser::new(inner)?;
+    p.pos = start.min(end);
+    p.skip_ws();
+    let e = p.expr(true)?;
+    p.skip_ws();
+    if p.pos < p.b.len() {
+        return Err(p.err("expected the end of the expression"));
+    }
+    Ok(e)
 }
 
 /// Where the text of a template stops.

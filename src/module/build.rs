@@ -59,7 +59,12 @@ pub(crate) fn load_module(
     }
     let parsed = &dir_files.files;
     let mut problems = dir_files.problems.clone();
-    let decls = Decls::build(parsed, &prefix);
+    let mut decls = Decls::build(parsed, &prefix);
+    decls.incomplete = parsed.iter().any(|f| f.body.is_none())
+        || problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::Unreadable));
+    let decls = decls;
 
     let mut env = Env {
         decls: &decls,
@@ -323,6 +328,13 @@ pub(crate) fn load_module(
         }
     }
     undeclared.sort_by_key(|r| (r.span.file, r.span.start));
+    // A file of this module that could not be read or parsed may declare
+    // what these name: its own error says what to fix, and "undeclared"
+    // findings on top of it would be false until it is fixed (Terraform
+    // reports only the syntax error too).
+    if decls.incomplete {
+        undeclared.clear();
+    }
     undeclared.extend(std::mem::take(&mut module.undeclared));
     module.undeclared = undeclared;
 

@@ -93,6 +93,9 @@ pub(crate) struct Decls<'a> {
     pub terraform: Vec<(&'a Block, FileId)>,
     pub providers: Vec<(&'a Block, FileId)>,
     pub duplicates: Vec<Duplicate>,
+    /// A file of the module could not be read or parsed: what it declares
+    /// is unknown, so a name not declared elsewhere may be declared there.
+    pub incomplete: bool,
 }
 
 /// The span of label `i` of a block (its type name when it has no such label).

@@ -266,7 +266,10 @@ impl<'a> Env<'a, '_> {
                 }
                 Value::Object(map)
             }
-            Expression::StringTemplate(t) => self.eval_template(t),
+            Expression::StringTemplate(t) => match e.interpolated() {
+                inner if !std::ptr::eq(inner, e) => self.eval(inner),
+                _ => self.eval_template(t),
+            },
             Expression::HeredocTemplate(h) => self.eval_template(&h.template),
             Expression::Parenthesis(p) => self.eval(p.inner()),
             Expression::Variable(v) => {
@@ -769,7 +772,7 @@ impl<'a> Env<'a, '_> {
                     return err("`var` must be followed by a variable name", Some(sp));
                 };
                 let Some(&i) = self.decls.var_idx.get(name) else {
-                    return err(format!("undeclared variable `var.{name}`"), Some(sp));
+                    return self.undeclared(&format!("variable `var.{name}`"), sp);
                 };
                 let v = respan_unknown(self.var_values[i].clone(), sp);
                 self.apply_ops(v, &ops[1..], sp)
@@ -834,9 +837,25 @@ impl<'a> Env<'a, '_> {
         }
     }
 
+    /// The value of a reference to `what`, which nothing declares: an error,
+    /// or unknown when a file of the module does not parse (it may be
+    /// declared there; the syntax error is what gets reported).
+    fn undeclared(&self, what: &str, sp: Span) -> Value {
+        if self.decls.incomplete {
+            Value::unknown(
+                UnknownReason::Unsupported {
+                    what: format!("{what}, which may be declared in a file that does not parse"),
+                },
+                Some(sp),
+            )
+        } else {
+            err(format!("undeclared {what}"), Some(sp))
+        }
+    }
+
     pub(crate) fn local_value(&mut self, name: &str, sp: Span) -> Value {
         let Some(&i) = self.decls.local_idx.get(name) else {
-            return err(format!("undeclared local value `local.{name}`"), Some(sp));
+            return self.undeclared(&format!("local value `local.{name}`"), sp);
         };
         match &self.locals[i] {
             Memo::Done(v) => return v.clone(),
@@ -861,7 +880,7 @@ impl<'a> Env<'a, '_> {
 
     fn module_value(&mut self, name: &str, sp: Span) -> Value {
         let Some(&i) = self.decls.mod_idx.get(name) else {
-            return err(format!("undeclared module `module.{name}`"), Some(sp));
+            return self.undeclared(&format!("module `module.{name}`"), sp);
         };
         let address = self.address(&format!("module.{name}"));
         // A repeated module's value is its instances (a list or a map of
@@ -965,7 +984,7 @@ impl<'a> Env<'a, '_> {
                 "data source"
             };
             let local_addr = super::decls::local_address(mode, rtype, name);
-            return err(format!("undeclared {what} `{local_addr}`"), Some(sp));
+            return self.undeclared(&format!("{what} `{local_addr}`"), sp);
         };
         if !rtype.starts_with("sym_") {
             return Value::unknown(
@@ -1406,7 +1425,7 @@ impl<'a> Env<'a, '_> {
                     let is_code = name == "implementation" || name == "on_change";
                     // `file(...)` in a code attribute: its argument (evaluated
                     // once) says which file holds the code.
-                    let file_call = match &a.value {
+                    let file_call = match a.value.interpolated() {
                         Expression::FuncCall(f)
                             if is_code
                                 && f.name.namespace.is_empty()
@@ -1843,6 +1862,10 @@ impl TemplateEval<'_, '_, '_> {
                 Value::Object(map)
             }
             Expression::StringTemplate(t) => {
+                let inner = e.interpolated();
+                if !std::ptr::eq(inner, e) {
+                    return self.eval(inner);
+                }
                 let mut out = String::new();
                 let mut unknown = None;
                 render_template(self, t, &mut out, &mut unknown, &mut Strip::default());

@@ -411,11 +411,26 @@ pub(crate) fn is_auto_var_file(name: &str) -> bool {
     name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
 }
 
-/// Terraform's override file names.
-pub(crate) fn is_override_file(path: &Path) -> bool {
+/// The configuration files Terraform reads: `*.tf` (native syntax) and
+/// `*.tf.json` (JSON syntax).
+pub fn is_config_file_name(name: &str) -> bool {
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// A `*.tf.json` file: JSON syntax.
+pub(crate) fn is_json_config(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n == "override.tf" || n.ends_with("_override.tf"))
+        .is_some_and(|n| n.ends_with(".tf.json"))
+}
+
+/// Terraform's override file names (`override.tf`, `*_override.tf` and
+/// their `.tf.json` forms).
+pub(crate) fn is_override_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        let stem = n.strip_suffix(".tf").or_else(|| n.strip_suffix(".tf.json"));
+        stem.is_some_and(|s| s == "override" || s.ends_with("_override"))
+    })
 }
 
 /// What a worker thread produced for one file.
@@ -567,7 +582,7 @@ fn load_dir_uncached(
     for name in listed {
         if is_var_file_name(&name) {
             var_files.push(name);
-        } else if name.ends_with(".tf") && !ignored_name(&name) {
+        } else if is_config_file_name(&name) && !ignored_name(&name) {
             names.push(name);
         }
     }
@@ -575,7 +590,7 @@ fn load_dir_uncached(
     if names.is_empty() {
         problems.push(Problem {
             kind: ProblemKind::NoConfiguration,
-            message: format!("no .tf files in {}", dir.display()),
+            message: format!("no .tf or .tf.json files in {}", dir.display()),
             span: None,
             path: dir.to_path_buf(),
             help: Some("point symflow at a Terraform module directory".to_owned()),
@@ -765,7 +780,17 @@ fn work_on(
     let mut prefetched = Vec::new();
     if let ReadOutcome::Text(text) = &outcome {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        match crate::hcl::parser::parse_body_noting_file_calls(text) {
+        let parsed = if is_json_config(path) {
+            // Rare and small: every top-level block is searched for
+            // `file()` calls.
+            crate::hcl::json::parse_body(text).map(|b| {
+                let all = (0..b.len()).collect();
+                (b, all)
+            })
+        } else {
+            crate::hcl::parser::parse_body_noting_file_calls(text)
+        };
+        match parsed {
             Ok((b, calls)) => {
                 let mut wanted = Vec::new();
                 // Only the top-level attributes and blocks that call
@@ -788,10 +813,15 @@ fn work_on(
             }
             Err(e) => {
                 let msg = e.message().to_owned();
-                let msg = if msg.is_empty() {
-                    "invalid HCL syntax".to_owned()
+                let what = if is_json_config(path) {
+                    "invalid JSON configuration syntax"
                 } else {
-                    format!("invalid HCL syntax: {}", tidy_parse_message(&msg))
+                    "invalid HCL syntax"
+                };
+                let msg = if msg.is_empty() {
+                    what.to_owned()
+                } else {
+                    format!("{what}: {}", tidy_parse_message(&msg))
                 };
                 syntax = Some((msg, e.offset()));
             }
@@ -858,6 +888,12 @@ fn prefetch_expr(e: &Expression, path_module: &str, out: &mut Vec<String>, depth
             }
         }
         Expression::Parenthesis(p) => prefetch_expr(p.inner(), path_module, out, depth + 1),
+        Expression::StringTemplate(_) => {
+            let inner = e.interpolated();
+            if !std::ptr::eq(inner, e) {
+                prefetch_expr(inner, path_module, out, depth + 1);
+            }
+        }
         Expression::Conditional(c) => {
             prefetch_expr(&c.true_expr, path_module, out, depth + 1);
             prefetch_expr(&c.false_expr, path_module, out, depth + 1);

@@ -25,6 +25,7 @@ mod types;
 pub mod value;
 mod vars;
 
+pub use files::is_config_file_name;
 pub use model::*;
 pub use value::{Unknown, UnknownReason, Value};
 

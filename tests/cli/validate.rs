@@ -560,3 +560,73 @@ fn every_init_output_validates_with_zero_findings() {
         );
     }
 }
+
+#[test]
+fn json_syntax_files_are_part_of_the_module() {
+    let sb = Sandbox::new();
+    module(&sb, "m");
+    // The environment moves to JSON: the flow's reference to it must still
+    // resolve, and findings in JSON point inside its strings.
+    let main = MAIN.replace(
+        "resource \"sym_environment\" \"prod\" {\n  name = \"prod\"\n  integrations = {\n    slack_id = sym_integration.slack.id\n  }\n}\n",
+        "",
+    );
+    assert_ne!(main, MAIN, "the environment block was not found");
+    sb.write("m/main.tf", &main);
+    sb.write(
+        "m/env.tf.json",
+        "{\n  \"resource\": {\n    \"sym_environment\": {\n      \"prod\": {\n        \"name\": \"prod\",\n        \"integrations\": {\"slack_id\": \"${sym_integration.slack.id}\"}\n      }\n    }\n  }\n}\n",
+    );
+    let r = sb.run(&["validate", "m"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("no problems found in 4 files"),
+        "{}",
+        r.stdout
+    );
+
+    // A typo in a JSON reference: reported at the reference in the string.
+    sb.write(
+        "m/env.tf.json",
+        "{\n  \"resource\": {\n    \"sym_environment\": {\n      \"prod\": {\n        \"name\": \"prod\",\n        \"integrations\": {\"slack_id\": \"${sym_integration.slak.id}\"}\n      }\n    }\n  }\n}\n",
+    );
+    let r = sb.run(&["validate", "m", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = json(&r);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "undeclared-reference", "{}", r.stdout);
+    assert_eq!(d["file"], "m/env.tf.json", "{}", r.stdout);
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(6), Some(41)),
+        "{}",
+        r.stdout
+    );
+
+    // A `"//"` comment property silences a rule, as `#` does in HCL.
+    sb.write(
+        "m/env.tf.json",
+        "{\n  \"resource\": {\n    \"sym_environment\": {\n      \"prod\": {\n        \"name\": \"prod\",\n        \"//\": \"symflow:ignore SF201\",\n        \"integrations\": {\"slack_id\": \"${sym_integration.slak.id}\"}\n      }\n    }\n  }\n}\n",
+    );
+    let r = sb.run(&["validate", "m"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    // Broken JSON: a syntax error with its place; the other files load.
+    sb.write(
+        "m/env.tf.json",
+        "{\n  \"resource\": {\n    \"sym_environment\": [1]\n  }\n}\n",
+    );
+    let r = sb.run(&["validate", "m"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("m/env.tf.json:3:25: error[SF001] invalid JSON configuration syntax: `resource` is a block with 1 more label"),
+        "{}",
+        r.stdout
+    );
+    // The flow's environment is in the broken file: no false SF201 on top.
+    assert!(!r.stdout.contains("SF201"), "{}", r.stdout);
+
+    // A `.tf.json` path means its module, as a `.tf` path does.
+    let r = sb.run(&["validate", "m/env.tf.json", "--format", "json"]);
+    assert_eq!(json(&r)["summary"]["files"], 4, "{}", r.stdout);
+}
