@@ -51,8 +51,18 @@ def on_request(event):
 /// lies within its file on character boundaries, every emitter succeeds and
 /// the JSON report is valid JSON.
 pub fn validate_tf(data: &[u8]) {
+    validate_config("main.tf", data);
+}
+
+/// [`validate_tf`] with `data` as the module's only `.tf.json` file (the
+/// JSON syntax), with the same invariants.
+pub fn validate_tf_json(data: &[u8]) {
+    validate_config("main.tf.json", data);
+}
+
+fn validate_config(name: &str, data: &[u8]) {
     let dir = scratch_dir();
-    let written = std::fs::write(dir.join("main.tf"), data)
+    let written = std::fs::write(dir.join(name), data)
         .and_then(|()| std::fs::write(dir.join("impl.py"), IMPL_PY));
     if written.is_err() {
         // A full disk is not a finding about symflow.

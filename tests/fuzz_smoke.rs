@@ -307,7 +307,15 @@ fn fuzz_smoke() {
         "the hook saw no panic"
     );
 
-    let targets: [Spec; 4] = [
+    let targets: [Spec; 5] = [
+        Spec(
+            "validate_tf_json",
+            fuzz_targets::validate_tf_json,
+            &[".tf.json"],
+            &["tests/fixtures/modules"],
+            400,
+            4,
+        ),
         Spec(
             "validate_tf",
             fuzz_targets::validate_tf,

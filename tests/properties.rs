@@ -425,3 +425,123 @@ mod init_output {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The JSON syntax reader against serde_json.
+
+mod json_syntax {
+    use proptest::prelude::*;
+    use serde_json::Value as Json;
+    use symflow::hcl::expr::{Expression, ObjectKey};
+    use symflow::hcl::json::parse_body;
+
+    fn any_string() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z ]{0,8}",
+            // Quotes, backslashes, control characters, `$`/`%` without a
+            // template, astral characters: every escape serde_json writes.
+            "[\"\\\\/\u{0}-\u{1f}$%a\u{e9}\u{1f600}]{0,12}",
+            any::<String>().prop_map(|s| s.replace("${", "$").replace("%{", "%")),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i32>().prop_map(Json::from),
+            (-1.0e12f64..1.0e12).prop_map(Json::from),
+            any_string().prop_map(Json::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Json::Array),
+                prop::collection::btree_map(any_string(), inner, 0..5)
+                    .prop_map(|m| Json::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A literal expression back as JSON.
+    fn to_json(e: &Expression) -> Json {
+        match e {
+            Expression::Null(_) => Json::Null,
+            Expression::Bool(b) => Json::Bool(*b.value()),
+            Expression::Number(n) => n
+                .value()
+                .as_f64()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Json::Null, Json::Number),
+            Expression::String(s) => Json::String(s.value().clone()),
+            Expression::Array(a) => Json::Array(a.iter().map(to_json).collect()),
+            Expression::Object(o) => Json::Object(
+                o.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+                            other => format!("{other:?}"),
+                        };
+                        (key, to_json(v.expr()))
+                    })
+                    .collect(),
+            ),
+            other => Json::String(format!("unexpected {other:?}")),
+        }
+    }
+
+    /// Numbers compare as f64 (serde_json keeps integers apart).
+    fn normalize(v: &Json) -> Json {
+        match v {
+            Json::Number(n) => n
+                .as_f64()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Json::Null, Json::Number),
+            Json::Array(a) => Json::Array(a.iter().map(normalize).collect()),
+            Json::Object(o) => {
+                Json::Object(o.iter().map(|(k, x)| (k.clone(), normalize(x))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// A variable's `default` is read literally: what serde_json wrote,
+        /// compact or pretty, reads back as the same value.
+        #[test]
+        fn literal_values_read_back_as_serde_json_wrote_them(v in value(), pretty in any::<bool>()) {
+            let doc = serde_json::json!({"variable": {"v": {"default": v.clone()}}});
+            let text = if pretty {
+                serde_json::to_string_pretty(&doc).expect("serialize")
+            } else {
+                serde_json::to_string(&doc).expect("serialize")
+            };
+            let body = parse_body(&text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+            let block = body.blocks().next().expect("variable block");
+            let default = &block.body.get_attribute("default").expect("default").value;
+            prop_assert_eq!(normalize(&to_json(default)), normalize(&v));
+        }
+
+        /// Any text: an error or a tree, never a panic; an error points
+        /// inside the text.
+        #[test]
+        fn any_text_is_a_tree_or_an_error(text in any::<String>()) {
+            if let Err(e) = parse_body(&text) {
+                prop_assert!(e.offset() <= text.len());
+            }
+        }
+
+        /// Strings as expressions: without a template sequence, the same
+        /// text as serde_json decodes.
+        #[test]
+        fn plain_strings_decode_as_serde_json_does(s in any_string()) {
+            let doc = serde_json::json!({"locals": {"x": s.clone()}});
+            let text = serde_json::to_string(&doc).expect("serialize");
+            let body = parse_body(&text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+            let locals = body.blocks().next().expect("locals");
+            let x = &locals.body.get_attribute("x").expect("x").value;
+            prop_assert_eq!(to_json(x), Json::String(s));
+        }
+    }
+}

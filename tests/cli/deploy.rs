@@ -913,3 +913,73 @@ fn validation_errors_stop_a_deploy_before_any_request() {
         api.log().len()
     );
 }
+
+#[test]
+fn a_module_in_json_syntax_deploys_like_its_native_twin() {
+    let sb = Sandbox::new();
+    sb.write("mod/impl.py", IMPL_PY);
+    sb.write(
+        "mod/main.tf.json",
+        r#"{
+  "provider": {"sym": {"org": "acme"}},
+  "resource": {
+    "sym_integration": {"slack": {"type": "slack", "name": "Slack", "external_id": "T0123ABCD"}},
+    "sym_environment": {
+      "prod": {"name": "prod", "integrations": {"slack_id": "${sym_integration.slack.id}"}}
+    },
+    "sym_flow": {
+      "team": {
+        "for_each": {"billing": "Billing access", "data": "Data access"},
+        "name": "team-${each.key}",
+        "label": "${each.value}",
+        "implementation": "${file(\"${path.module}/impl.py\")}",
+        "environment_id": "${sym_environment.prod.id}",
+        "params": {
+          "prompt_field": [
+            {"name": "reason", "type": "string", "required": true},
+            {"name": "duration", "type": "duration", "allowed_values": ["1h", "1d"]}
+          ]
+        }
+      }
+    }
+  }
+}
+"#,
+    );
+    let api = FakeApi::start(CANARY, 17);
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Plan: 4 to create, 0 to update, 0 unchanged."),
+        "{}",
+        run.stdout
+    );
+    let flows = api.entities("flows");
+    let billing = flows
+        .iter()
+        .find(|f| f["slug"] == "team-billing")
+        .expect("team-billing flow");
+    assert_eq!(billing["label"], "Billing access");
+    assert_eq!(
+        billing["params"]["prompt_fields"][1]["allowed_values"],
+        serde_json::json!(["1h", "1d"])
+    );
+    assert_eq!(billing["params"]["prompt_fields"][0]["name"], "reason");
+    // The implementation is the file's text (base64 on the wire), not the
+    // template around it.
+    use base64::Engine as _;
+    let code = base64::engine::general_purpose::STANDARD
+        .decode(billing["implementation"].as_str().unwrap_or_default())
+        .expect("base64");
+    assert_eq!(String::from_utf8_lossy(&code), IMPL_PY);
+    assert_eq!(
+        billing["environment_id"],
+        api.entities("environments")[0]["id"],
+    );
+
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+}

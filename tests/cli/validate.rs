@@ -111,6 +111,13 @@ fn realistic_modules_have_no_findings() {
     for name in ["v3-okta", "v3-aws-sso", "multi-env"] {
         assert_clean(&repo().join("tests/fixtures/validate").join(name), &[]);
     }
+    // The same module in native and in JSON syntax.
+    for syntax in ["native", "json"] {
+        assert_clean(
+            &repo().join("tests/fixtures/modules/json_twin").join(syntax),
+            &[],
+        );
+    }
     // Provider 2.x era code: `get_approvers` was the way then.
     assert_clean(
         &repo().join("tests/fixtures/validate/v2-approval"),
