@@ -1043,7 +1043,7 @@ fn repeated_module_instances_are_unknown_not_errors() {
     let tmp = temp_module(&[
         (
             "main.tf",
-            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"off\" {\n  count  = 0\n  source = \"./child\"\n  slug   = \"x\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"none\" {\n  for_each = {}\n  source   = \"./child\"\n  slug     = \"x\"\n  key      = \"k\"\n  env      = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n",
+            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"off\" {\n  count  = 0\n  source = \"./child\"\n  slug   = \"x\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"none\" {\n  for_each = {}\n  source   = \"./child\"\n  slug     = \"x\"\n  key      = \"k\"\n  env      = \"prod\"\n}\n\nvariable \"unset\" {}\n\nmodule \"unknown\" {\n  for_each = var.unset\n  source   = \"./child\"\n  slug     = each.key\n  key      = \"k\"\n  env      = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n",
         ),
         (
             "child/main.tf",
@@ -1082,25 +1082,56 @@ fn repeated_module_instances_are_unknown_not_errors() {
     assert!(m.entity("module.off.sym_environment.e").is_none());
     assert!(m.entity("module.none.sym_environment.e").is_none());
     assert!(m.children.iter().any(|c| c.name == "off"));
-    // Deploy cannot create one entity for all instances: it is blocked,
-    // whatever its values.
-    assert_eq!(m.repeated_modules, ["module.tenant", "module.numbered"]);
-    let desired = symflow::deploy::desired::from_module(&m, &|_| None);
-    assert_eq!(desired.len(), 2);
-    for d in &desired {
-        let blockers = d.blockers();
-        assert!(
-            blockers.iter().any(|(k, b)| k == "module instances"
-                && b.what.contains("a module with `count` or `for_each`")),
-            "{}: {blockers:?}",
-            d.address
-        );
-    }
+    assert_eq!(
+        m.repeated_modules,
+        ["module.tenant", "module.numbered", "module.unknown"]
+    );
     assert_eq!(
         m.entities.len(),
-        2,
+        3,
         "{:?}",
         m.entities.iter().map(|e| &e.address).collect::<Vec<_>>()
+    );
+    // Known instances are loaded one by one too, for deploy: each with its
+    // own `each` / `count.index`, addressed as Terraform addresses them.
+    assert_eq!(m.expanded_modules, ["module.tenant", "module.numbered"]);
+    let names: Vec<(&str, Option<&str>)> = m
+        .instances()
+        .map(|e| (e.address.as_str(), e.body.str("name")))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("module.unknown.sym_environment.e", None),
+            ("module.tenant[\"a\"].sym_environment.e", Some("prod-a")),
+            ("module.numbered[0].sym_environment.e", Some("prod-n0")),
+            ("module.numbered[1].sym_environment.e", Some("prod-n1")),
+        ]
+    );
+    // Deploy creates the instances; it cannot create one entity for all
+    // the instances of a module whose `for_each` is unknown: that one is
+    // blocked, whatever its values.
+    let desired = symflow::deploy::desired::from_module(&m, &|_| None);
+    let blocked: Vec<(&str, bool)> = desired
+        .iter()
+        .map(|d| {
+            let blocked = d.blockers().iter().any(|(k, b)| {
+                k == "module instances"
+                    && b.what.contains(
+                        "a module with `count` or `for_each` whose instances are not known",
+                    )
+            });
+            (d.address.as_str(), blocked)
+        })
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            ("module.unknown.sym_environment.e", true),
+            ("module.tenant[\"a\"].sym_environment.e", false),
+            ("module.numbered[0].sym_environment.e", false),
+            ("module.numbered[1].sym_environment.e", false),
+        ]
     );
 }
 

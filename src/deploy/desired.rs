@@ -77,8 +77,7 @@ pub fn from_module(
     location: &dyn Fn(&crate::module::Entity) -> Option<String>,
 ) -> Vec<Desired> {
     module
-        .entities
-        .iter()
+        .instances()
         .filter_map(|e| {
             let kind = Kind::from_rtype(&e.rtype)?;
             let data = e.mode == Mode::Data;
@@ -94,23 +93,30 @@ pub fn from_module(
             if !data {
                 fill_defaults(kind.attrs(), &mut fields);
             }
-            // One entity standing for every instance of a repeated module:
-            // creating it once would be wrong whatever its values.
+            // One entity standing for every instance of a repeated module
+            // whose instances are not known: creating it once would be
+            // wrong whatever its values.
             if let Some(m) = module
                 .repeated_modules
                 .iter()
-                .find(|m| e.address.strip_prefix(m.as_str()).is_some_and(|r| r.starts_with('.')))
+                .find(|m| crate::module::under_module(&e.address, m))
             {
                 fields.insert(
                     "module instances".to_owned(),
                     Field::Blocked(Blocker {
-                        what: format!("`{m}`, a module with `count` or `for_each` (its instances are not expanded)"),
+                        what: format!("`{m}`, a module with `count` or `for_each` whose instances are not known"),
                         hint: "deploy this module with Terraform, or call it once without `count`/`for_each`".to_owned(),
                     }),
                 );
             }
             let mut depends_on: Vec<String> =
                 e.depends_on.iter().map(|d| d.address.clone()).collect();
+            // An id that reaches it from another module (an input, an
+            // output) is no reference of its own block, but it must wait
+            // for that entity all the same.
+            let mut waits = BTreeSet::new();
+            collect_pending(&fields, &mut waits);
+            depends_on.extend(waits.into_iter().filter(|a| *a != e.address));
             depends_on.sort();
             depends_on.dedup();
             Some(Desired {

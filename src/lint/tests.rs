@@ -605,6 +605,13 @@ fn vars_from_a_variable_default_say_so_in_the_help() {
         "{}",
         from_default.human
     );
+    // The older `"${...}"` form (and the JSON syntax's) says the same.
+    let interpolated = module("vars = \"${var.flow_vars}\"", None);
+    assert!(
+        help(&interpolated).contains("`var.flow_vars`, whose value here is its default"),
+        "{}",
+        interpolated.human
+    );
     // A tfvars value without the key: the key is missing, plainly.
     let from_tfvars = module(
         "vars = var.flow_vars",

@@ -254,13 +254,33 @@ pub(crate) fn load_module(
             if !env.module_has_no_instances(i) {
                 module.entities.extend(child.entities.iter().cloned());
                 if env.module_repetition(i).is_some() {
-                    module
-                        .repeated_modules
-                        .push(env.address(&format!("module.{}", m.name)));
+                    let address = env.address(&format!("module.{}", m.name));
+                    module.repeated_modules.push(address.clone());
+                    // Known instances: each is loaded too, for deploy.
+                    let keys = super::eval::instance_keys(&env.module_expansion(i));
+                    if !keys.is_empty() {
+                        module.expanded_modules.push(address);
+                    }
+                    for key in keys {
+                        if let Some(instance) = load_child(&mut env, i, Some(&key)) {
+                            module
+                                .instance_entities
+                                .extend(instance.instances().cloned());
+                            module
+                                .repeated_modules
+                                .extend(instance.repeated_modules.iter().cloned());
+                        }
+                    }
                 }
                 module
                     .repeated_modules
                     .extend(child.repeated_modules.iter().cloned());
+                module
+                    .expanded_modules
+                    .extend(child.expanded_modules.iter().cloned());
+                module
+                    .instance_entities
+                    .extend(child.instance_entities.iter().cloned());
             }
             // A module used twice has the same files: keep one finding per
             // place.
@@ -638,7 +658,14 @@ fn declared(decls: &Decls<'_>, t: &RefTarget) -> bool {
 }
 
 /// Load the local child module `i` of `env`'s module.
-pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
+/// Load the local child module of `module` block `i`: for all its
+/// instances at once (`instance` is `None`; `count.index` and `each` are
+/// unknown when the block repeats), or as the one instance `instance`.
+pub(crate) fn load_child(
+    env: &mut Env<'_, '_>,
+    i: usize,
+    instance: Option<&InstanceKey>,
+) -> Option<Module> {
     let decls = env.decls;
     let m = &decls.modules[i];
     let source = module_source(m.block)?;
@@ -678,9 +705,14 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
     }
     let mut inputs = BTreeMap::new();
     let saved = std::mem::take(&mut env.scope);
-    // A module with `count` or `for_each` is loaded once, standing for all
-    // its instances: `count.index` and `each.*` in its inputs are unknown.
-    if let Some(u) = env.module_instances_unknown(i) {
+    if let Some(key) = instance {
+        let expansion = env.module_expansion(i);
+        env.scope
+            .push(super::eval::instance_binding(key, &expansion));
+    } else if let Some(u) = env.module_instances_unknown(i) {
+        // A module with `count` or `for_each` is loaded once, standing for
+        // all its instances: `count.index` and `each.*` in its inputs are
+        // unknown.
         env.scope.push(super::eval::unknown_count(u.clone()));
         env.scope.push(super::eval::unknown_each(u));
     }
@@ -693,7 +725,10 @@ pub(crate) fn load_child(env: &mut Env<'_, '_>, i: usize) -> Option<Module> {
     let mut ancestors = env.ancestors.clone();
     ancestors.push(canon);
     let mut module_path = env.module_path.clone();
-    module_path.push(m.name.to_owned());
+    module_path.push(match instance {
+        Some(key) => [m.name, &super::eval::key_suffix(key)].concat(),
+        None => m.name.to_owned(),
+    });
     let path_module = files::normalize(&Path::new(&env.path_module).join(&source))
         .to_string_lossy()
         .into_owned();

@@ -937,19 +937,10 @@ impl<'a> Env<'a, '_> {
     /// and checked (as `terraform validate` checks it), but it declares no
     /// entities.
     pub(crate) fn module_has_no_instances(&mut self, i: usize) -> bool {
-        let Some(a) = self.module_repetition(i) else {
-            return false;
-        };
-        let is_count = a.key.value().as_str() == "count";
-        let file = self.decls.modules[i].file;
-        let saved = std::mem::take(&mut self.scope);
-        let v = self.in_file(file, |env| env.eval(&a.value));
-        self.scope = saved;
-        match v {
-            Value::Number(n) => is_count && n == 0.0,
-            Value::List(l) => !is_count && l.is_empty(),
-            Value::Object(o) => !is_count && o.is_empty(),
-            _ => false,
+        match self.module_expansion(i) {
+            Expansion::Count(n) => n == 0,
+            Expansion::Map(m) => m.is_empty(),
+            Expansion::Single | Expansion::Unknown(_) => false,
         }
     }
 
@@ -960,7 +951,7 @@ impl<'a> Env<'a, '_> {
             // A worker cannot load a module: it gives up (see `Store`).
             self.own_store()?;
             self.children[i] = Memo::Busy;
-            let loaded = super::build::load_child(self, i);
+            let loaded = super::build::load_child(self, i, None);
             self.children[i] = Memo::Done(loaded.map(Box::new));
         }
         match &self.children[i] {
@@ -1169,8 +1160,7 @@ impl<'a> Env<'a, '_> {
         let base = self.decls.resources[idx].address(&self.prefix);
         match key {
             None => base,
-            Some(InstanceKey::Index(i)) => format!("{base}[{i}]"),
-            Some(InstanceKey::Key(k)) => format!("{base}[{}]", quote(k)),
+            Some(k) => base + &key_suffix(k),
         }
     }
 
@@ -1192,7 +1182,31 @@ impl<'a> Env<'a, '_> {
         }
         self.expansions[idx] = Memo::Busy;
         let d = &self.decls.resources[idx];
-        let (count, for_each, file) = (d.count, d.for_each, d.file);
+        let e = self.repetition(d.count, d.for_each, d.file);
+        self.expansions[idx] = Memo::Done(e.clone());
+        e
+    }
+
+    /// How the `module` block `i` expands: `Single` without `count` or
+    /// `for_each`.
+    pub(crate) fn module_expansion(&mut self, i: usize) -> Expansion {
+        let m = &self.decls.modules[i];
+        let body = &m.block.body;
+        self.repetition(
+            body.get_attribute("count"),
+            body.get_attribute("for_each"),
+            m.file,
+        )
+    }
+
+    /// The instances a `count` or `for_each` argument (of a block in
+    /// `file`) makes, evaluated outside any instance.
+    fn repetition(
+        &mut self,
+        count: Option<&'a crate::hcl::structure::Attribute>,
+        for_each: Option<&'a crate::hcl::structure::Attribute>,
+        file: FileId,
+    ) -> Expansion {
         let saved = std::mem::take(&mut self.scope);
         let e = self.in_file(file, |env| {
             if let Some(c) = count {
@@ -1259,7 +1273,6 @@ impl<'a> Env<'a, '_> {
             }
         });
         self.scope = saved;
-        self.expansions[idx] = Memo::Done(e.clone());
         e
     }
 
@@ -1283,28 +1296,9 @@ impl<'a> Env<'a, '_> {
                     vec![unknown_each(u)]
                 }
             }
-            Some(InstanceKey::Index(i)) => vec![(
-                "count".to_owned(),
-                Value::Object(BTreeMap::from([(
-                    "index".to_owned(),
-                    Value::Number(*i as f64),
-                )])),
-            )],
-            Some(InstanceKey::Key(k)) => {
-                let value = match self.expansion(idx) {
-                    Expansion::Map(m) => m
-                        .iter()
-                        .find(|(ek, _)| ek == k)
-                        .map_or(Value::Null, |(_, v)| v.clone()),
-                    _ => Value::Null,
-                };
-                vec![(
-                    "each".to_owned(),
-                    Value::Object(BTreeMap::from([
-                        ("key".to_owned(), Value::String(k.clone())),
-                        ("value".to_owned(), value),
-                    ])),
-                )]
+            Some(key) => {
+                let expansion = self.expansion(idx);
+                vec![instance_binding(key, &expansion)]
             }
         }
     }
@@ -2031,6 +2025,54 @@ pub(crate) fn quote(k: &str) -> String {
 /// Unknowns met through a reference point at the reference.
 /// `count` with an unknown `count.index`: in a block or module that stands
 /// for all its instances.
+/// `count` (`count.index`) or `each` (`each.key`, `each.value`) of the
+/// instance `key` of a block or module that expands as `expansion`.
+pub(crate) fn instance_binding(key: &InstanceKey, expansion: &Expansion) -> (String, Value) {
+    match key {
+        InstanceKey::Index(i) => (
+            "count".to_owned(),
+            Value::Object(BTreeMap::from([(
+                "index".to_owned(),
+                Value::Number(*i as f64),
+            )])),
+        ),
+        InstanceKey::Key(k) => {
+            let value = match expansion {
+                Expansion::Map(m) => m
+                    .iter()
+                    .find(|(ek, _)| ek == k)
+                    .map_or(Value::Null, |(_, v)| v.clone()),
+                _ => Value::Null,
+            };
+            (
+                "each".to_owned(),
+                Value::Object(BTreeMap::from([
+                    ("key".to_owned(), Value::String(k.clone())),
+                    ("value".to_owned(), value),
+                ])),
+            )
+        }
+    }
+}
+
+/// The keys of the instances of a known expansion (none for `Single` and
+/// `Unknown`).
+pub(crate) fn instance_keys(expansion: &Expansion) -> Vec<InstanceKey> {
+    match expansion {
+        Expansion::Single | Expansion::Unknown(_) => Vec::new(),
+        Expansion::Count(n) => (0..*n).map(InstanceKey::Index).collect(),
+        Expansion::Map(m) => m.iter().map(|(k, _)| InstanceKey::Key(k.clone())).collect(),
+    }
+}
+
+/// `[0]` or `["key"]`: the instance part of an address.
+pub(crate) fn key_suffix(key: &InstanceKey) -> String {
+    match key {
+        InstanceKey::Index(i) => format!("[{i}]"),
+        InstanceKey::Key(k) => format!("[{}]", quote(k)),
+    }
+}
+
 pub(crate) fn unknown_count(u: Value) -> (String, Value) {
     (
         "count".to_owned(),

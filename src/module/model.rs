@@ -40,9 +40,17 @@ pub struct Module {
     pub external_modules: Vec<String>,
     /// Addresses (`module.NAME`, `module.A.module.B`) of local modules whose
     /// block has `count` or `for_each`: each is loaded once, and its
-    /// entities stand for all its instances (values that differ between
-    /// instances are unknown). Deploy cannot create them one by one.
+    /// entities (in `entities`) stand for all its instances, with unknown
+    /// values where instances differ. Validate and test use that one load.
     pub repeated_modules: Vec<String>,
+    /// The repeated modules of `repeated_modules` whose instances are known
+    /// (a known `count`, a `for_each` of known keys): each instance is also
+    /// loaded with its own `count.index` / `each`, and its entities are in
+    /// `instance_entities`. Deploy creates those, one per instance.
+    pub expanded_modules: Vec<String>,
+    /// The entities of every instance of the `expanded_modules`, addressed
+    /// `module.NAME["key"].sym_flow.x` as Terraform addresses them.
+    pub instance_entities: Vec<Entity>,
     /// References to things that are not declared anywhere.
     pub undeclared: Vec<Reference>,
     /// Values that variables files (`terraform.tfvars`, `*.auto.tfvars`,
@@ -397,6 +405,21 @@ impl Module {
             .filter(move |e| e.mode == Mode::Managed && e.rtype == rtype)
     }
 
+    /// The entities Terraform would create: `entities`, with those that
+    /// stand for all the instances of an expanded module replaced by the
+    /// instances' own (`instance_entities`).
+    pub fn instances(&self) -> impl Iterator<Item = &Entity> + '_ {
+        self.entities
+            .iter()
+            .filter(|e| {
+                !self
+                    .expanded_modules
+                    .iter()
+                    .any(|m| under_module(&e.address, m))
+            })
+            .chain(&self.instance_entities)
+    }
+
     /// The entity with this instance address.
     #[must_use]
     pub fn entity(&self, address: &str) -> Option<&Entity> {
@@ -445,4 +468,13 @@ pub struct LoadOptions {
     /// otherwise shared out among threads; the model is the same either
     /// way (tests compare the two).
     pub single_thread: bool,
+}
+
+/// Whether `address` is inside the module at `module` (`module.m`):
+/// `module.m.sym_flow.x`, not `module.mm.sym_flow.x`.
+#[must_use]
+pub fn under_module(address: &str, module: &str) -> bool {
+    address
+        .strip_prefix(module)
+        .is_some_and(|rest| rest.starts_with('.'))
 }

@@ -983,3 +983,158 @@ fn a_module_in_json_syntax_deploys_like_its_native_twin() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(writes(&api).is_empty(), "{:?}", writes(&api));
 }
+
+#[test]
+fn a_module_with_known_for_each_deploys_one_set_of_entities_per_instance() {
+    let sb = Sandbox::new();
+    sb.write(
+        "mod/main.tf",
+        r##"
+provider "sym" {
+  org = "acme"
+}
+
+resource "sym_integration" "slack" {
+  type        = "slack"
+  name        = "Slack"
+  external_id = "T0123ABCD"
+}
+
+resource "sym_environment" "prod" {
+  name = "prod"
+  integrations = {
+    slack_id = sym_integration.slack.id
+  }
+}
+
+variable "teams" {
+  default = {
+    billing = "#billing-access"
+    data    = "#data-access"
+  }
+}
+
+module "team" {
+  for_each    = var.teams
+  source      = "./team"
+  slug        = each.key
+  channel     = each.value
+  environment = sym_environment.prod
+}
+"##,
+    );
+    sb.write(
+        "mod/team/main.tf",
+        r#"
+variable "slug" {}
+variable "channel" {}
+variable "environment" {}
+
+resource "sym_flow" "access" {
+  name           = "team-${var.slug}"
+  label          = "Access (${var.slug})"
+  implementation = file("${path.module}/../impl.py")
+  environment_id = var.environment.id
+  vars = {
+    request_channel = var.channel
+  }
+}
+"#,
+    );
+    sb.write("mod/impl.py", IMPL_PY);
+    let api = FakeApi::start(CANARY, 18);
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("module.team[\"billing\"].sym_flow.access"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Plan: 4 to create, 0 to update, 0 unchanged."),
+        "{}",
+        run.stdout
+    );
+    let inv = inventory(&api);
+    assert_eq!(inv.get("flows:\"team-billing\""), Some(&1), "{inv:?}");
+    assert_eq!(inv.get("flows:\"team-data\""), Some(&1), "{inv:?}");
+    let env_id = api.entities("environments")[0]["id"].clone();
+    for f in api.entities("flows") {
+        assert_eq!(f["environment_id"], env_id, "{f}");
+    }
+    let data = api
+        .entities("flows")
+        .into_iter()
+        .find(|f| f["slug"] == "team-data")
+        .expect("team-data");
+    assert_eq!(data["vars"]["request_channel"], "#data-access");
+
+    api.clear_log();
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(writes(&api).is_empty(), "{:?}", writes(&api));
+
+    // `--target` names an instance.
+    let run = deploy(
+        &sb,
+        &api,
+        &[
+            "--plan",
+            "--target",
+            "module.team[\"data\"].sym_flow.access",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn an_id_passed_into_a_child_module_orders_the_apply() {
+    let sb = Sandbox::new();
+    sb.write(
+        "mod/main.tf",
+        r#"
+resource "sym_integration" "slack" {
+  type        = "slack"
+  name        = "Slack"
+  external_id = "T0123ABCD"
+}
+
+resource "sym_environment" "prod" {
+  name = "prod"
+  integrations = {
+    slack_id = sym_integration.slack.id
+  }
+}
+
+module "flow" {
+  source         = "./flow"
+  environment_id = sym_environment.prod.id
+}
+"#,
+    );
+    sb.write(
+        "mod/flow/main.tf",
+        r#"
+variable "environment_id" {}
+
+resource "sym_flow" "access" {
+  name           = "access"
+  implementation = file("${path.module}/../impl.py")
+  environment_id = var.environment_id
+}
+"#,
+    );
+    sb.write("mod/impl.py", IMPL_PY);
+    let api = FakeApi::start(CANARY, 19);
+    // The flow sorts before the environment by address; the id it gets
+    // through the module input must make it wait all the same.
+    let run = deploy(&sb, &api, &["--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(api.entities("flows").len(), 1);
+    assert_eq!(
+        api.entities("flows")[0]["environment_id"],
+        api.entities("environments")[0]["id"]
+    );
+}

@@ -96,7 +96,8 @@ impl Rule for PyUndeclaredVar {
     }
 }
 
-/// When every flow's `vars` is written as `var.NAME` and that variable has
+/// When every flow's `vars` is written as `var.NAME` (or `"${var.NAME}"`)
+/// and that variable has
 /// only its default (no tfvars, `--var` or `TF_VAR_*` value): the name. The
 /// key is then most likely set where symflow cannot see it, and the hint
 /// should say so.
@@ -109,7 +110,13 @@ fn vars_from_default(ctx: &LintContext<'_>, flows: &[&Entity]) -> Option<String>
             .get(a.expr_span.file)
             .text
             .get(a.expr_span.start..a.expr_span.end)?;
-        let name = text.trim().strip_prefix("var.")?;
+        // `var.NAME`, or `"${var.NAME}"` (the JSON syntax, older HCL).
+        let text = text.trim();
+        let text = text
+            .strip_prefix("\"${")
+            .and_then(|t| t.strip_suffix("}\""))
+            .map_or(text, str::trim);
+        let name = text.strip_prefix("var.")?;
         if !name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
