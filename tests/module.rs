@@ -1043,7 +1043,7 @@ fn repeated_module_instances_are_unknown_not_errors() {
     let tmp = temp_module(&[
         (
             "main.tf",
-            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"off\" {\n  count  = 0\n  source = \"./child\"\n  slug   = \"x\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"none\" {\n  for_each = {}\n  source   = \"./child\"\n  slug     = \"x\"\n  key      = \"k\"\n  env      = \"prod\"\n}\n\nvariable \"unset\" {}\n\nmodule \"unknown\" {\n  for_each = var.unset\n  source   = \"./child\"\n  slug     = each.key\n  key      = \"k\"\n  env      = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n",
+            b"variable \"tenants\" {\n  default = { a = { slug = \"a\" } }\n}\n\nmodule \"tenant\" {\n  for_each = var.tenants\n  source   = \"./child\"\n  slug     = each.value.slug\n  key      = each.key\n  env      = \"prod\"\n}\n\nmodule \"numbered\" {\n  count  = 2\n  source = \"./child\"\n  slug   = \"n${count.index}\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"off\" {\n  count  = 0\n  source = \"./child\"\n  slug   = \"x\"\n  key    = \"k\"\n  env    = \"prod\"\n}\n\nmodule \"none\" {\n  for_each = {}\n  source   = \"./child\"\n  slug     = \"x\"\n  key      = \"k\"\n  env      = \"prod\"\n}\n\nvariable \"unset\" {}\n\nmodule \"unknown\" {\n  for_each = var.unset\n  source   = \"./child\"\n  slug     = each.key\n  key      = \"k\"\n  env      = \"prod\"\n}\n\noutput \"first\" {\n  value = module.tenant[\"a\"].name\n}\n\noutput \"second\" {\n  value = module.numbered[1].name\n}\n\noutput \"third\" {\n  value = module.unknown[\"x\"].name\n}\n",
         ),
         (
             "child/main.tf",
@@ -1072,10 +1072,16 @@ fn repeated_module_instances_are_unknown_not_errors() {
         .entity("module.numbered.sym_environment.e")
         .expect("child entity");
     assert!(unsupported(n.body.value("name"), "module.numbered"));
-    // `module.tenant` is the instances: one of them is unknown, not an error.
+    // `module.tenant` is its instances (known here): a map of their
+    // outputs; `module.numbered` a list; `module.unknown` unknown.
+    assert_eq!(m.outputs["first"].value, Value::String("prod-a".to_owned()));
+    assert_eq!(
+        m.outputs["second"].value,
+        Value::String("prod-n1".to_owned())
+    );
     assert!(unsupported(
-        Some(&m.outputs["first"].value),
-        "module.tenant"
+        Some(&m.outputs["third"].value),
+        "module.unknown"
     ));
     // No instances: the module is loaded and checked, but declares nothing
     // to deploy.

@@ -83,6 +83,7 @@ pub(crate) fn load_module(
         expansions: decls.resources.iter().map(|_| Memo::Todo).collect(),
         attr_memo: HashMap::default(),
         children: decls.modules.iter().map(|_| Memo::Todo).collect(),
+        instance_children: decls.modules.iter().map(|_| Memo::Todo).collect(),
         scope: Vec::new(),
         file: FileId(0),
         depth: 0,
@@ -249,6 +250,10 @@ pub(crate) fn load_module(
         );
     }
     for (i, m) in decls.modules.iter().enumerate() {
+        // The instances first: loading them asks for the loaded child.
+        if env.module_repetition(i).is_some() {
+            let _ = env.module_instances(i);
+        }
         if let Memo::Done(Some(child)) = std::mem::replace(&mut env.children[i], Memo::Todo) {
             let child = *child;
             if !env.module_has_no_instances(i) {
@@ -257,12 +262,9 @@ pub(crate) fn load_module(
                     let address = env.address(&format!("module.{}", m.name));
                     module.repeated_modules.push(address.clone());
                     // Known instances: each is loaded too, for deploy.
-                    let keys = super::eval::instance_keys(&env.module_expansion(i));
-                    if !keys.is_empty() {
+                    if let Some(instances) = env.module_instances(i) {
                         module.expanded_modules.push(address);
-                    }
-                    for key in keys {
-                        if let Some(instance) = load_child(&mut env, i, Some(&key)) {
+                        for (_, instance) in instances {
                             module
                                 .instance_entities
                                 .extend(instance.instances().cloned());

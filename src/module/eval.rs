@@ -39,6 +39,9 @@ pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on",
 /// Blocks that are Terraform meta-arguments.
 pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 
+/// The instances of a repeated module, each loaded with its own bindings.
+pub(crate) type ModuleInstances = Option<Vec<(InstanceKey, Module)>>;
+
 #[derive(Clone)]
 pub(crate) enum Memo<T> {
     Todo,
@@ -136,6 +139,9 @@ pub(crate) struct Env<'a, 's> {
     /// Attributes of `sym_*` instances evaluated for references.
     pub attr_memo: HashMap<(usize, Option<InstanceKey>, String), Memo<Value>>,
     pub children: Vec<Memo<Option<Box<Module>>>>,
+    /// The instances of each repeated `module` block, loaded one by one
+    /// (`None`: not known, or not repeated).
+    pub instance_children: Vec<Memo<ModuleInstances>>,
     pub scope: Vec<(String, Value)>,
     pub file: FileId,
     pub depth: usize,
@@ -543,6 +549,15 @@ impl<'a> Env<'a, '_> {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
+        let instance_children = self
+            .instance_children
+            .iter()
+            .map(|c| match c {
+                Memo::Done(None) => Some(Memo::Done(None)),
+                Memo::Todo => Some(Memo::Todo),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
         Some(Env {
             decls: self.decls,
             store: Store::Shared {
@@ -565,6 +580,7 @@ impl<'a> Env<'a, '_> {
             expansions: self.expansions.clone(),
             attr_memo: self.attr_memo.clone(),
             children,
+            instance_children,
             scope: Vec::new(),
             file: self.file,
             depth: 0,
@@ -883,10 +899,35 @@ impl<'a> Env<'a, '_> {
             return self.undeclared(&format!("module `module.{name}`"), sp);
         };
         let address = self.address(&format!("module.{name}"));
-        // A repeated module's value is its instances (a list or a map of
-        // them), which are not expanded.
+        // A repeated module's value is its instances: a list (`count`) or a
+        // map (`for_each`) of their outputs, when they are known.
         if let Some(u) = self.module_instances_unknown(i) {
-            return respan_unknown(u, sp);
+            let what = format!("an output of {address}, which has an error");
+            let Some(instances) = self.module_instances(i) else {
+                return respan_unknown(u, sp);
+            };
+            let outputs = |m: &Module| {
+                Value::Object(
+                    m.outputs
+                        .iter()
+                        .map(|(k, o)| (k.clone(), errors_reported_elsewhere(&o.value, &what)))
+                        .collect(),
+                )
+            };
+            return match instances.first() {
+                Some((InstanceKey::Index(_), _)) => {
+                    Value::List(instances.iter().map(|(_, m)| outputs(m)).collect())
+                }
+                _ => Value::Object(
+                    instances
+                        .iter()
+                        .map(|(k, m)| match k {
+                            InstanceKey::Key(k) => (k.clone(), outputs(m)),
+                            InstanceKey::Index(i) => (i.to_string(), outputs(m)),
+                        })
+                        .collect(),
+                ),
+            };
         }
         match self.child(i) {
             // An error in an output is reported in the module, where the
@@ -941,6 +982,33 @@ impl<'a> Env<'a, '_> {
             Expansion::Count(n) => n == 0,
             Expansion::Map(m) => m.is_empty(),
             Expansion::Single | Expansion::Unknown(_) => false,
+        }
+    }
+
+    /// Load (once) each instance of the repeated local module `i`, with its
+    /// own `each` / `count.index`; `None` when the instances are not known
+    /// (or the module is remote, missing, or being loaded).
+    pub(crate) fn module_instances(&mut self, i: usize) -> Option<&[(InstanceKey, Module)]> {
+        if matches!(self.instance_children[i], Memo::Todo) {
+            self.own_store()?;
+            self.instance_children[i] = Memo::Busy;
+            let keys = instance_keys(&self.module_expansion(i));
+            let loaded = if keys.is_empty() || self.child(i).is_none() {
+                None
+            } else {
+                Some(
+                    keys.into_iter()
+                        .filter_map(|k| {
+                            super::build::load_child(self, i, Some(&k)).map(|m| (k, m))
+                        })
+                        .collect(),
+                )
+            };
+            self.instance_children[i] = Memo::Done(loaded);
+        }
+        match &self.instance_children[i] {
+            Memo::Done(Some(v)) => Some(v),
+            _ => None,
         }
     }
 
