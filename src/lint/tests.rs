@@ -570,6 +570,43 @@ resource "sym_target" "member" {
 }
 
 #[test]
+fn a_flows_filter_in_a_module_with_known_instances_counts_once_per_instance() {
+    let filter_module = b"resource \"sym_flows_filter\" \"f\" {\n  implementation = file(\"${path.module}/filter.py\")\n}\n".to_vec();
+    let outcome = |instances: &str| {
+        lint(
+            3,
+            &[
+                (
+                    "case.tf",
+                    format!("module \"filters\" {{\n  for_each = {instances}\n  source   = \"./filters\"\n}}\n").into_bytes(),
+                ),
+                ("filters/main.tf", filter_module.clone()),
+                ("filters/filter.py", FILTER.as_bytes().to_vec()),
+            ],
+        )
+    };
+    let two = outcome("toset([\"a\", \"b\"])");
+    let found: Vec<&str> = two
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "SF210")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        ["module.filters[\"b\"].sym_flows_filter.f is a second flows filter; an organization has only one"],
+        "{}",
+        two.human
+    );
+    let one = outcome("toset([\"a\"])");
+    assert!(
+        !one.diagnostics.iter().any(|d| d.code == "SF210"),
+        "{}",
+        one.human
+    );
+}
+
+#[test]
 fn vars_from_a_variable_default_say_so_in_the_help() {
     let reads = "from sym.sdk.annotations import reducer\nfrom sym.sdk.request_permission import PermissionLevel, RequestPermission\n\n\n@reducer\ndef get_permissions(event):\n    return RequestPermission(webhook=event.flow.vars[\"request_channel\"], approver_permission=PermissionLevel.MEMBER)\n";
     let module = |vars_line: &str, tfvars: Option<&str>| {

@@ -998,9 +998,7 @@ impl<'a> Env<'a, '_> {
             } else {
                 Some(
                     keys.into_iter()
-                        .filter_map(|k| {
-                            super::build::load_child(self, i, Some(&k)).map(|m| (k, m))
-                        })
+                        .filter_map(|k| super::build::load_child(self, i, Some(&k)).map(|m| (k, m)))
                         .collect(),
                 )
             };

@@ -17,6 +17,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
+use crate::module::Mode;
 
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF210",
@@ -37,7 +38,12 @@ impl Rule for MultipleFlowsFilters {
         if !ctx.module.module_path.is_empty() {
             return;
         }
-        let all: Vec<_> = ctx.module.entities_of("sym_flows_filter").collect();
+        // Known instances of repeated modules count one by one.
+        let all: Vec<_> = ctx
+            .module
+            .instances()
+            .filter(|e| e.mode == Mode::Managed && e.rtype == "sym_flows_filter")
+            .collect();
         let Some(first) = all.first() else { return };
         for e in all.iter().skip(1) {
             out.push(
