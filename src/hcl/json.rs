@@ -456,12 +456,12 @@ struct Mapper<'t> {
 }
 
 fn property(ctx: Ctx, name: &str) -> Prop {
-    if name == "//" && !matches!(ctx, Ctx::Literal) {
+    if name == "//" {
         return Prop::Comment;
     }
     match ctx {
         Ctx::Root => match name {
-            "resource" | "data" => Prop::Block(2, Ctx::Resource(None)),
+            "resource" | "data" | "ephemeral" => Prop::Block(2, Ctx::Resource(None)),
             "variable" => Prop::Block(1, Ctx::Variable),
             "output" => Prop::Block(1, Ctx::Output),
             "module" => Prop::Block(1, Ctx::Module),
@@ -495,10 +495,7 @@ fn property(ctx: Ctx, name: &str) -> Prop {
             "precondition" | "postcondition" => Prop::Block(0, Ctx::Condition),
             _ => Prop::Expr,
         },
-        Ctx::Connection => match name {
-            "type" => Prop::Literal,
-            _ => Prop::Expr,
-        },
+        Ctx::Connection => Prop::Expr,
         Ctx::Provisioner => match name {
             "connection" => Prop::Block(0, Ctx::Connection),
             "when" | "on_failure" => Prop::Ref,
@@ -529,6 +526,7 @@ fn property(ctx: Ctx, name: &str) -> Prop {
             "required_providers" => Prop::Block(0, Ctx::Literal),
             "backend" | "provider_meta" => Prop::Block(1, Ctx::Literal),
             "cloud" => Prop::Block(0, Ctx::Cloud),
+            "experiments" => Prop::Refs,
             _ => Prop::Literal,
         },
         Ctx::Cloud => match name {
@@ -547,6 +545,8 @@ fn property(ctx: Ctx, name: &str) -> Prop {
         Ctx::Removed => match name {
             "from" => Prop::Ref,
             "lifecycle" => Prop::Block(0, Ctx::Lifecycle),
+            "connection" => Prop::Block(0, Ctx::Connection),
+            "provisioner" => Prop::Block(1, Ctx::Provisioner),
             _ => Prop::Expr,
         },
         Ctx::Check => match name {
@@ -603,7 +603,7 @@ fn with_labels(ctx: Ctx, block_type: &str, parent: Ctx, labels: &[String]) -> Ct
 impl Mapper<'_> {
     fn body(&self, members: &[Member], ctx: Ctx, sp: Sp) -> PResult<Body> {
         let mut structures = Vec::with_capacity(members.len());
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         for m in members {
             let name = m.key.text.as_str();
             match property(ctx, name) {
@@ -613,7 +613,7 @@ impl Mapper<'_> {
                     self.blocks(
                         &ident,
                         &m.value,
-                        n,
+                        (n, false),
                         inner,
                         ctx,
                         &mut Vec::new(),
@@ -621,13 +621,12 @@ impl Mapper<'_> {
                     )?;
                 }
                 prop => {
-                    if seen.contains(&name) {
+                    if !seen.insert(name) {
                         return Err(error(
                             format!("the argument `{name}` is set twice in this object"),
                             m.key_sp.start as usize,
                         ));
                     }
-                    seen.push(name);
                     let value = match prop {
                         Prop::Literal => Self::literal(&m.value),
                         Prop::Ref => self.reference(&m.value)?,
@@ -653,25 +652,27 @@ impl Mapper<'_> {
     /// The blocks of type `ident` given by `value`, which still needs `n`
     /// labels: an object per label level (its property names are the
     /// labels), or an array of such objects; after the labels, an object
-    /// (or an array of objects) per block body.
+    /// (or an array of objects) per block body, `null` for none. `in_array`:
+    /// `value` is an item of an array (its block starts there).
     #[allow(clippy::too_many_arguments)]
     fn blocks(
         &self,
         ident: &Decorated<Ident>,
         value: &JValue,
-        n: usize,
+        (n, in_array): (usize, bool),
         ctx: Ctx,
         parent: Ctx,
         labels: &mut Vec<(String, Sp)>,
         out: &mut Vec<Structure>,
     ) -> PResult<()> {
         match &value.kind {
+            JKind::Null => Ok(()),
             JKind::Array(items) => {
                 for item in items {
-                    if !matches!(item.kind, JKind::Object(_)) {
+                    if !matches!(item.kind, JKind::Object(_) | JKind::Null) {
                         return Err(Self::not_a_block(ident, item, n));
                     }
-                    self.blocks(ident, item, n, ctx, parent, labels, out)?;
+                    self.blocks(ident, item, (n, true), ctx, parent, labels, out)?;
                 }
                 Ok(())
             }
@@ -679,9 +680,13 @@ impl Mapper<'_> {
                 let names: Vec<String> = labels.iter().map(|(l, _)| l.clone()).collect();
                 let inner = with_labels(ctx, ident.as_str(), parent, &names);
                 let body = self.body(members, inner, value.sp)?;
-                // From the last label (`"name": {...}`): blocks that share
-                // their type's object do not overlap.
-                let start = labels.last().map_or(ident.sp.start, |(_, sp)| sp.start);
+                // From the last label (`"name": {...}`), or the array item:
+                // blocks that share their type's object do not overlap.
+                let start = if in_array {
+                    value.sp.start
+                } else {
+                    labels.last().map_or(ident.sp.start, |(_, sp)| sp.start)
+                };
                 out.push(Structure::Block(Block {
                     ident: ident.clone(),
                     labels: labels
@@ -693,13 +698,18 @@ impl Mapper<'_> {
                 }));
                 Ok(())
             }
+            JKind::Object(members) if members.is_empty() => Err(error(
+                format!(
+                    "`{}` needs {n} more label{}: expected a property named after it",
+                    ident.as_str(),
+                    if n == 1 { "" } else { "s" }
+                ),
+                value.sp.start as usize,
+            )),
             JKind::Object(members) => {
                 for m in members {
-                    if m.key.text == "//" {
-                        continue;
-                    }
                     labels.push((m.key.text.clone(), m.key_sp));
-                    let r = self.blocks(ident, &m.value, n - 1, ctx, parent, labels, out);
+                    let r = self.blocks(ident, &m.value, (n - 1, false), ctx, parent, labels, out);
                     labels.pop();
                     r?;
                 }
@@ -792,7 +802,11 @@ impl Mapper<'_> {
             return Ok(Expression::String(Decorated::new(t.clone(), sp)));
         }
         if !s.escaped() {
-            return parser::parse_quoted_at(self.text, sp.start as usize);
+            // Only the string itself: a `"` or `/*` inside `${...}` must not
+            // reach into the next JSON value (Terraform parses each string
+            // on its own).
+            let own = self.text.get(..sp.end as usize).unwrap_or(self.text);
+            return parser::parse_quoted_at(own, sp.start as usize);
         }
         let mut template = parser::parse_template(t).map_err(|e| at_decoded(&e, s))?;
         respan_template(&mut template, &|x| s.file_span(x));
@@ -1055,12 +1069,49 @@ mod tests {
             ("{} x", "expected the end of the file", 3),
             ("{\"locals\": {\"a\": \"${1 +}\"}}", "", 23),
             ("{\"locals\": {\"a\": \"\\u00e9 ${1 +}\"}}", "", 30),
+            // A string is parsed on its own: a `"` or a comment inside
+            // `${` cannot reach into the next value.
+            ("{\"locals\": {\"a\": [\"${[\", \"]}\"]}}", "", 23),
+            (
+                "{\"locals\": {\"a\": \"${var.n /*\", \"b\": \"*/}\"}}",
+                "",
+                26,
+            ),
+            ("{\"resource\": {}}", "`resource` needs 2 more labels", 13),
+            (
+                "{\"variable\": {\"//\": \"x\"}}",
+                "`variable` is a block: its body",
+                20,
+            ),
         ];
         for (text, message, offset) in cases {
             let (m, o) = fails(text);
             assert!(m.contains(message), "{text}: {m}");
             assert_eq!(o, *offset, "{text}: {m}");
         }
+    }
+
+    #[test]
+    fn comments_null_bodies_and_array_items() {
+        let text = r#"{
+          "terraform": {"required_providers": {"//": "a", "//": "b", "sym": {"source": "symopsio/sym"}}},
+          "resource": {"sym_flow": {"f": {"name": "f", "lifecycle": null}}},
+          "locals": [{"a": 1}, {"b": 2}]
+        }"#;
+        let body = parse_body(text).expect("parses");
+        let blocks: Vec<_> = body.blocks().collect();
+        let rp = blocks[0].body.blocks().next().expect("required_providers");
+        let keys: Vec<&str> = rp.body.attributes().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["sym"]);
+        assert_eq!(
+            blocks[1].body.blocks().count(),
+            0,
+            "a null body is no block"
+        );
+        // Each array item is its own block: the spans do not overlap.
+        let (a, b) = (blocks[2].sp.range(), blocks[3].sp.range());
+        assert!(a.end <= b.start, "{a:?} {b:?}");
+        assert_eq!(&text[a], r#"{"a": 1}"#);
     }
 
     #[test]
