@@ -1755,3 +1755,27 @@ fn names_a_broken_file_may_declare_are_not_undeclared() {
     let texts: Vec<&str> = m.undeclared.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(texts, ["var.dest"]);
 }
+
+#[test]
+fn outputs_of_a_child_with_a_broken_file_are_unknown_not_missing() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"module \"child\" {\n  source = \"./child\"\n}\n\nresource \"sym_environment\" \"e\" {\n  name = module.child.name\n}\n",
+        ),
+        ("child/outputs.tf", b"output \"name\" {\n  value = \n}\n"),
+        ("child/main.tf", b"locals {\n  a = 1\n}\n"),
+    ]);
+    let (m, _) = load(tmp.path());
+    // The child's syntax error, and nothing about `name` being missing.
+    assert_eq!(m.problems.len(), 1, "{:?}", m.problems);
+    assert_eq!(m.problems[0].kind, module::ProblemKind::Syntax);
+    assert_eq!(errors_in(&m), Vec::<String>::new());
+    let e = m.entity("sym_environment.e").expect("entity");
+    assert!(
+        matches!(e.body.value("name"), Some(Value::Unknown(u)) if matches!(&u.reason,
+            UnknownReason::Unsupported { what } if what.contains("which has a file that does not parse"))),
+        "{:?}",
+        e.body.value("name")
+    );
+}

@@ -930,6 +930,14 @@ impl<'a> Env<'a, '_> {
             };
         }
         match self.child(i) {
+            // A file of the module that does not parse may hold the output
+            // asked for: its syntax error is what gets reported.
+            Some(m) if m.has_unparsed_files() => Value::unknown(
+                UnknownReason::Unsupported {
+                    what: format!("the outputs of {address}, which has a file that does not parse"),
+                },
+                Some(sp),
+            ),
             // An error in an output is reported in the module, where the
             // output is written.
             Some(m) => Value::Object(

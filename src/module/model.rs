@@ -420,6 +420,16 @@ impl Module {
             .chain(&self.instance_entities)
     }
 
+    /// Whether a `.tf` file of this module (not of its children) could not
+    /// be read or parsed: what it declares is unknown.
+    #[must_use]
+    pub fn has_unparsed_files(&self) -> bool {
+        self.problems.iter().any(|p| {
+            matches!(p.kind, ProblemKind::Syntax | ProblemKind::Unreadable)
+                && p.path.parent() == Some(self.dir.as_path())
+        })
+    }
+
     /// The entity with this instance address.
     #[must_use]
     pub fn entity(&self, address: &str) -> Option<&Entity> {
