@@ -90,14 +90,7 @@ pub fn parse_body_noting_file_calls(text: &str) -> PResult<(Body, Vec<usize>)> {
 
 /// Parse one expression (e.g. a `--var` value), surrounded by any whitespace.
 pub fn parse_expr(text: &str) -> PResult<Expression> {
-    let mut p = Parser::new(text)?;
-    p.skip_ws();
-    let e = p.expr(true)?;
-    p.skip_ws();
-    if p.pos < p.b.len() {
-        return Err(p.err("expected the end of the expression"));
-    }
-    Ok(e)
+    parse_expr_in(text, 0, text.len())
 }
 
 /// Parse a template file's text (`templatefile`): literal text with
@@ -112,8 +105,8 @@ pub fn parse_template(text: &str) -> PResult<Template> {
 }
 
 /// The quoted string (or template) whose opening `"` is at `start` in
-/// `text`, with spans in `text`. The JSON syntax reads its strings with
-/// this, where their escapes are ones HCL's quoted strings share.
+/// `text`, with spans in `text`. The JSON syntax reads its strings without
+/// escapes with this (`text` ends at the string's closing quote).
 pub(crate) fn parse_quoted_at(text: &str, start: usize) -> PResult<Expression> {
     let mut p = Parser::new(text)?;
     p.pos = start;

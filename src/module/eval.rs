@@ -39,6 +39,19 @@ pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on",
 /// Blocks that are Terraform meta-arguments.
 pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 
+/// A copy of memos of loaded modules for a worker, when none holds a
+/// module (modules are not copied): `None` otherwise.
+fn none_loaded<T>(memos: &[Memo<Option<T>>]) -> Option<Vec<Memo<Option<T>>>> {
+    memos
+        .iter()
+        .map(|c| match c {
+            Memo::Done(None) => Some(Memo::Done(None)),
+            Memo::Todo => Some(Memo::Todo),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The instances of a repeated module, each loaded with its own bindings.
 pub(crate) type ModuleInstances = Option<Vec<(InstanceKey, Module)>>;
 
@@ -540,24 +553,8 @@ impl<'a> Env<'a, '_> {
         let Store::Own { sources, cache } = &self.store else {
             return None;
         };
-        let children = self
-            .children
-            .iter()
-            .map(|c| match c {
-                Memo::Done(None) => Some(Memo::Done(None)),
-                Memo::Todo => Some(Memo::Todo),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let instance_children = self
-            .instance_children
-            .iter()
-            .map(|c| match c {
-                Memo::Done(None) => Some(Memo::Done(None)),
-                Memo::Todo => Some(Memo::Todo),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let children = none_loaded(&self.children)?;
+        let instance_children = none_loaded(&self.instance_children)?;
         Some(Env {
             decls: self.decls,
             store: Store::Shared {
