@@ -38,6 +38,14 @@ struct EnvCandidate {
     file: PathBuf,
 }
 
+/// Whether `dir` holds `.tf.json` files (which `--add-flow` does not read).
+fn has_json_config(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tf.json"))
+    })
+}
+
 /// Scan the `.tf` files directly in `dir`. With several environments,
 /// `choose` (an environment name or resource label) picks one.
 ///
@@ -58,7 +66,12 @@ pub fn scan(dir: &Path, choose: Option<&str>) -> Result<ExistingModule, Scaffold
     if files.is_empty() {
         return Err(ScaffoldError::Module {
             message: format!("{} has no .tf files to add a flow to", dir.display()),
-            hint: "run `symflow init` without --add-flow to create a module first".to_owned(),
+            hint: if has_json_config(dir) {
+                "--add-flow edits the native syntax only (`.tf`), not `.tf.json` files"
+            } else {
+                "run `symflow init` without --add-flow to create a module first"
+            }
+            .to_owned(),
         });
     }
     let mut envs = Vec::new();
@@ -106,8 +119,12 @@ pub fn scan(dir: &Path, choose: Option<&str>) -> Result<ExistingModule, Scaffold
         match (envs.len(), choose) {
             (0, _) => return Err(ScaffoldError::Module {
                 message: format!("{} declares no sym_environment", dir.display()),
-                hint: "add a flow to a module made by `symflow init`, or run it without --add-flow"
-                    .to_owned(),
+                hint: if has_json_config(dir) {
+                    "--add-flow reads the native syntax only (`.tf`): declare the environment in a `.tf` file, or add the flow by hand"
+                } else {
+                    "add a flow to a module made by `symflow init`, or run it without --add-flow"
+                }
+                .to_owned(),
             }),
             (1, None) => envs.remove(0),
             (_, Some(want)) => {
@@ -293,6 +310,21 @@ mod tests {
             .expect_err("no env")
             .to_string()
             .contains("no sym_environment"));
+    }
+
+    #[test]
+    fn an_environment_in_json_syntax_is_not_read_and_the_hint_says_so() {
+        let hint = |files: &[(&str, &str)]| match scan(module(files).path(), None) {
+            Err(ScaffoldError::Module { hint, .. }) => hint,
+            other => panic!("{other:?}"),
+        };
+        let env = "{\"resource\": {\"sym_environment\": {\"prod\": {\"name\": \"prod\"}}}}";
+        assert!(hint(&[("env.tf.json", env)]).contains("native syntax only"));
+        assert!(
+            hint(&[("x.tf", "variable \"a\" {}\n"), ("env.tf.json", env)])
+                .contains("declare the environment in a `.tf` file")
+        );
+        assert!(!hint(&[("x.tf", "variable \"a\" {}\n")]).contains(".tf.json"));
     }
 
     #[test]
