@@ -1779,3 +1779,90 @@ fn outputs_of_a_child_with_a_broken_file_are_unknown_not_missing() {
         e.body.value("name")
     );
 }
+
+#[test]
+fn nested_and_empty_module_instances_are_what_terraform_makes() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            br#"variable "on" {
+  default = false
+}
+
+module "a" {
+  count  = 1
+  source = "./a"
+}
+
+module "off" {
+  count  = var.on ? 1 : 0
+  source = "./b"
+  k      = "x"
+}
+
+module "t" {
+  for_each = toset(["a"])
+  source   = "./b"
+  k        = each.key
+}
+
+module "broken" {
+  count  = 1
+  source = "./broken"
+}
+
+resource "sym_environment" "e" {
+  name       = "e"
+  label      = join(",", module.off[*].name)
+  runtime_id = module.t["a"].id
+}
+
+resource "sym_environment" "f" {
+  name       = "f"
+  label      = module.broken[0].b
+  depends_on = [module.t]
+}
+"#,
+        ),
+        ("a/main.tf", b"module \"b\" {\n  count  = 1\n  source = \"../b\"\n  k      = \"nested\"\n}\n"),
+        (
+            "b/main.tf",
+            b"variable \"k\" {}\n\nresource \"sym_runtime\" \"r\" {\n  name = var.k\n}\n\noutput \"id\" {\n  value = sym_runtime.r.id\n}\n\noutput \"name\" {\n  value = sym_runtime.r.name\n}\n",
+        ),
+        ("broken/good.tf", b"output \"a\" {\n  value = 1\n}\n"),
+        ("broken/bad.tf", b"output \"b\" {\n  value =\n"),
+    ]);
+    let (m, _) = load(tmp.path());
+    // Only the broken file's own syntax error (once), nothing cascading.
+    let kinds: Vec<_> = m.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [module::ProblemKind::Syntax], "{:?}", m.problems);
+    assert_eq!(errors_in(&m), Vec::<String>::new());
+    // Each instance once, nested ones under their parent instance: no
+    // entity for "all the instances" of an expanded module is left over.
+    let runtimes: Vec<&str> = m
+        .instances()
+        .filter(|e| e.rtype == "sym_runtime")
+        .map(|e| e.address.as_str())
+        .collect();
+    assert_eq!(
+        runtimes,
+        [
+            "module.a[0].module.b[0].sym_runtime.r",
+            "module.t[\"a\"].sym_runtime.r",
+        ]
+    );
+    // No instances: `module.off[*].name` is an empty list, as in Terraform.
+    let e = m.entity("sym_environment.e").expect("e");
+    assert_eq!(e.body.str("label"), Some(""));
+    // Dependencies name the instances that exist.
+    let deps = |a: &str| -> Vec<String> {
+        m.entity(a)
+            .expect(a)
+            .depends_on
+            .iter()
+            .map(|d| d.address.clone())
+            .collect()
+    };
+    assert_eq!(deps("sym_environment.e"), ["module.t[\"a\"].sym_runtime.r"]);
+    assert_eq!(deps("sym_environment.f"), ["module.t[\"a\"].sym_runtime.r"]);
+}

@@ -607,6 +607,39 @@ fn a_flows_filter_in_a_module_with_known_instances_counts_once_per_instance() {
 }
 
 #[test]
+fn names_are_compared_across_known_instances_of_a_module() {
+    let outcome = |name: &str| {
+        lint(
+            3,
+            &[
+                (
+                    "case.tf",
+                    b"module \"env\" {\n  for_each = toset([\"a\", \"b\"])\n  source   = \"./env\"\n  key      = each.key\n}\n".to_vec(),
+                ),
+                (
+                    "env/main.tf",
+                    format!("variable \"key\" {{}}\n\nresource \"sym_environment\" \"e\" {{\n  name = {name}\n}}\n").into_bytes(),
+                ),
+            ],
+        )
+    };
+    // Both instances would be the environment `prod` in Sym.
+    let same = outcome("\"prod\"");
+    assert!(
+        same.diagnostics.iter().any(|d| d.code == "SF203"
+            && d.message.contains("module.env[\"b\"].sym_environment.e")),
+        "{}",
+        same.human
+    );
+    let apart = outcome("\"prod-${var.key}\"");
+    assert!(
+        !apart.diagnostics.iter().any(|d| d.code == "SF203"),
+        "{}",
+        apart.human
+    );
+}
+
+#[test]
 fn vars_from_a_variable_default_say_so_in_the_help() {
     let reads = "from sym.sdk.annotations import reducer\nfrom sym.sdk.request_permission import PermissionLevel, RequestPermission\n\n\n@reducer\ndef get_permissions(event):\n    return RequestPermission(webhook=event.flow.vars[\"request_channel\"], approver_permission=PermissionLevel.MEMBER)\n";
     let module = |vars_line: &str, tfvars: Option<&str>| {

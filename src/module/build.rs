@@ -37,6 +37,10 @@ pub(crate) struct ModuleSite {
     pub inputs: Option<BTreeMap<String, Value>>,
     pub ancestors: Vec<PathBuf>,
     pub parent_version: Option<ProviderVersion>,
+    /// Load the known instances of repeated child modules one by one
+    /// (for deploy). Off inside a load that stands for all the instances
+    /// of a repeated module: its instances are loaded on their own.
+    pub expand: bool,
 }
 
 pub(crate) fn load_module(
@@ -84,6 +88,8 @@ pub(crate) fn load_module(
         attr_memo: HashMap::default(),
         children: decls.modules.iter().map(|_| Memo::Todo).collect(),
         instance_children: decls.modules.iter().map(|_| Memo::Todo).collect(),
+        module_expansions: decls.modules.iter().map(|_| Memo::Todo).collect(),
+        expand: site.expand,
         scope: Vec::new(),
         file: FileId(0),
         depth: 0,
@@ -144,6 +150,11 @@ pub(crate) fn load_module(
             module.external_modules.push(m.name.to_owned());
         }
         let _ = env.child(i);
+        // Known instances too, now, while every child is still loaded (an
+        // instance's inputs may read another child's outputs).
+        if env.expand && env.module_repetition(i).is_some() {
+            let _ = env.module_instances(i);
+        }
     }
     // How each block repeats, before the blocks themselves: parallel
     // workers read these.
@@ -250,19 +261,19 @@ pub(crate) fn load_module(
         );
     }
     for (i, m) in decls.modules.iter().enumerate() {
-        // The instances first: loading them asks for the loaded child.
-        if env.module_repetition(i).is_some() {
-            let _ = env.module_instances(i);
-        }
         if let Memo::Done(Some(child)) = std::mem::replace(&mut env.children[i], Memo::Todo) {
             let child = *child;
             if !env.module_has_no_instances(i) {
                 module.entities.extend(child.entities.iter().cloned());
+                let mut expanded = false;
                 if env.module_repetition(i).is_some() {
                     let address = env.address(&format!("module.{}", m.name));
                     module.repeated_modules.push(address.clone());
-                    // Known instances: each is loaded too, for deploy.
-                    if let Some(instances) = env.module_instances(i) {
+                    // Known instances, each loaded on its own: what deploy
+                    // creates, nested expansions included.
+                    let expand = env.expand;
+                    if let Some(instances) = env.module_instances(i).filter(|_| expand) {
+                        expanded = true;
                         module.expanded_modules.push(address);
                         for (_, instance) in instances {
                             module
@@ -277,12 +288,14 @@ pub(crate) fn load_module(
                 module
                     .repeated_modules
                     .extend(child.repeated_modules.iter().cloned());
-                module
-                    .expanded_modules
-                    .extend(child.expanded_modules.iter().cloned());
-                module
-                    .instance_entities
-                    .extend(child.instance_entities.iter().cloned());
+                if !expanded {
+                    module
+                        .expanded_modules
+                        .extend(child.expanded_modules.iter().cloned());
+                    module
+                        .instance_entities
+                        .extend(child.instance_entities.iter().cloned());
+                }
             }
             // A module used twice has the same files: keep one finding per
             // place.
@@ -659,14 +672,13 @@ fn declared(decls: &Decls<'_>, t: &RefTarget) -> bool {
     }
 }
 
-/// Load the local child module `i` of `env`'s module.
 /// Load the local child module of `module` block `i`: for all its
 /// instances at once (`instance` is `None`; `count.index` and `each` are
 /// unknown when the block repeats), or as the one instance `instance`.
 pub(crate) fn load_child(
     env: &mut Env<'_, '_>,
     i: usize,
-    instance: Option<&InstanceKey>,
+    instance: Option<(&InstanceKey, &super::eval::Expansion)>,
 ) -> Option<Module> {
     let decls = env.decls;
     let m = &decls.modules[i];
@@ -707,10 +719,9 @@ pub(crate) fn load_child(
     }
     let mut inputs = BTreeMap::new();
     let saved = std::mem::take(&mut env.scope);
-    if let Some(key) = instance {
-        let expansion = env.module_expansion(i);
+    if let Some((key, expansion)) = instance {
         env.scope
-            .push(super::eval::instance_binding(key, &expansion));
+            .push(super::eval::instance_binding(key, expansion));
     } else if let Some(u) = env.module_instances_unknown(i) {
         // A module with `count` or `for_each` is loaded once, standing for
         // all its instances: `count.index` and `each.*` in its inputs are
@@ -728,7 +739,7 @@ pub(crate) fn load_child(
     ancestors.push(canon);
     let mut module_path = env.module_path.clone();
     module_path.push(match instance {
-        Some(key) => [m.name, &super::eval::key_suffix(key)].concat(),
+        Some((key, _)) => [m.name, &super::eval::key_suffix(key)].concat(),
         None => m.name.to_owned(),
     });
     let path_module = files::normalize(&Path::new(&env.path_module).join(&source))
@@ -742,6 +753,9 @@ pub(crate) fn load_child(
         inputs: Some(inputs),
         ancestors,
         parent_version: Some(env.provider_version.clone()),
+        // A load for all the instances of a repeated module expands
+        // nothing below it: each instance is loaded on its own.
+        expand: env.expand && (instance.is_some() || env.module_repetition(i).is_none()),
     };
     let opts = env.opts;
     let (sources, cache) = env.own_store()?;
@@ -1132,6 +1146,29 @@ fn dependencies(
                     continue;
                 };
                 let output = r.reference.text.split('.').nth(2).map(str::to_owned);
+                // A module whose instances are loaded one by one: what the
+                // output depends on in each of them (`module.t["a"].x` or
+                // `module.t`; all of them, which never misorders).
+                if env.expand && env.module_repetition(i).is_some() {
+                    // No instances: nothing to wait for.
+                    if env.module_has_no_instances(i) {
+                        continue;
+                    }
+                    if let Some(instances) = env.module_instances(i) {
+                        let mut deps = Vec::new();
+                        for (_, child) in instances {
+                            for (name, o) in &child.outputs {
+                                if output.as_deref().is_none_or(|want| want == name) {
+                                    deps.extend(o.depends_on.iter().map(|d| d.address.clone()));
+                                }
+                            }
+                        }
+                        for a in deps {
+                            push_new(&mut out, seen, a, r.reference.span);
+                        }
+                        continue;
+                    }
+                }
                 let deps: Vec<String> = match env.child(i) {
                     Some(child) => match output {
                         Some(o) => child

@@ -155,6 +155,10 @@ pub(crate) struct Env<'a, 's> {
     /// The instances of each repeated `module` block, loaded one by one
     /// (`None`: not known, or not repeated).
     pub instance_children: Vec<Memo<ModuleInstances>>,
+    /// How each `module` block repeats, evaluated once.
+    pub module_expansions: Vec<Memo<Expansion>>,
+    /// Load known instances of repeated child modules (`ModuleSite::expand`).
+    pub expand: bool,
     pub scope: Vec<(String, Value)>,
     pub file: FileId,
     pub depth: usize,
@@ -578,6 +582,8 @@ impl<'a> Env<'a, '_> {
             attr_memo: self.attr_memo.clone(),
             children,
             instance_children,
+            module_expansions: self.module_expansions.clone(),
+            expand: self.expand,
             scope: Vec::new(),
             file: self.file,
             depth: 0,
@@ -899,11 +905,26 @@ impl<'a> Env<'a, '_> {
         // A repeated module's value is its instances: a list (`count`) or a
         // map (`for_each`) of their outputs, when they are known.
         if let Some(u) = self.module_instances_unknown(i) {
+            match self.module_expansion(i) {
+                Expansion::Count(0) => return Value::List(Vec::new()),
+                Expansion::Map(m) if m.is_empty() => return Value::Object(BTreeMap::new()),
+                _ => {}
+            }
             let what = format!("an output of {address}, which has an error");
             let Some(instances) = self.module_instances(i) else {
                 return respan_unknown(u, sp);
             };
             let outputs = |m: &Module| {
+                if m.has_unparsed_files() {
+                    return Value::unknown(
+                        UnknownReason::Unsupported {
+                            what: format!(
+                                "the outputs of {address}, which has a file that does not parse"
+                            ),
+                        },
+                        Some(sp),
+                    );
+                }
                 Value::Object(
                     m.outputs
                         .iter()
@@ -997,13 +1018,17 @@ impl<'a> Env<'a, '_> {
         if matches!(self.instance_children[i], Memo::Todo) {
             self.own_store()?;
             self.instance_children[i] = Memo::Busy;
-            let keys = instance_keys(&self.module_expansion(i));
+            let expansion = self.module_expansion(i);
+            let keys = instance_keys(&expansion);
             let loaded = if keys.is_empty() || self.child(i).is_none() {
                 None
             } else {
                 Some(
                     keys.into_iter()
-                        .filter_map(|k| super::build::load_child(self, i, Some(&k)).map(|m| (k, m)))
+                        .filter_map(|k| {
+                            super::build::load_child(self, i, Some((&k, &expansion)))
+                                .map(|m| (k, m))
+                        })
                         .collect(),
                 )
             };
@@ -1261,13 +1286,29 @@ impl<'a> Env<'a, '_> {
     /// How the `module` block `i` expands: `Single` without `count` or
     /// `for_each`.
     pub(crate) fn module_expansion(&mut self, i: usize) -> Expansion {
+        match &self.module_expansions[i] {
+            Memo::Done(e) => return e.clone(),
+            Memo::Busy => {
+                return Expansion::Unknown(err(
+                    format!(
+                        "the `count` or `for_each` of `module.{}` refers to itself",
+                        self.decls.modules[i].name
+                    ),
+                    None,
+                ))
+            }
+            Memo::Todo => {}
+        }
+        self.module_expansions[i] = Memo::Busy;
         let m = &self.decls.modules[i];
         let body = &m.block.body;
-        self.repetition(
+        let e = self.repetition(
             body.get_attribute("count"),
             body.get_attribute("for_each"),
             m.file,
-        )
+        );
+        self.module_expansions[i] = Memo::Done(e.clone());
+        e
     }
 
     /// The instances a `count` or `for_each` argument (of a block in
@@ -2093,9 +2134,6 @@ pub(crate) fn quote(k: &str) -> String {
     s
 }
 
-/// Unknowns met through a reference point at the reference.
-/// `count` with an unknown `count.index`: in a block or module that stands
-/// for all its instances.
 /// `count` (`count.index`) or `each` (`each.key`, `each.value`) of the
 /// instance `key` of a block or module that expands as `expansion`.
 pub(crate) fn instance_binding(key: &InstanceKey, expansion: &Expansion) -> (String, Value) {
@@ -2108,11 +2146,11 @@ pub(crate) fn instance_binding(key: &InstanceKey, expansion: &Expansion) -> (Str
             )])),
         ),
         InstanceKey::Key(k) => {
+            // The entries are sorted by key.
             let value = match expansion {
                 Expansion::Map(m) => m
-                    .iter()
-                    .find(|(ek, _)| ek == k)
-                    .map_or(Value::Null, |(_, v)| v.clone()),
+                    .binary_search_by(|(ek, _)| ek.as_str().cmp(k))
+                    .map_or(Value::Null, |at| m[at].1.clone()),
                 _ => Value::Null,
             };
             (
@@ -2144,6 +2182,8 @@ pub(crate) fn key_suffix(key: &InstanceKey) -> String {
     }
 }
 
+/// `count` with an unknown `count.index`: in a block or module that stands
+/// for all its instances.
 pub(crate) fn unknown_count(u: Value) -> (String, Value) {
     (
         "count".to_owned(),
@@ -2190,6 +2230,7 @@ pub(crate) fn errors_reported_elsewhere(value: &Value, what: &str) -> Value {
     }
 }
 
+/// Unknowns met through a reference point at the reference.
 pub(crate) fn respan_unknown(v: Value, sp: Span) -> Value {
     match v {
         Value::Unknown(mut u) => {

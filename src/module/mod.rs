@@ -127,6 +127,7 @@ fn load_inner<R>(
             inputs: None,
             ancestors: std::fs::canonicalize(dir).into_iter().collect(),
             parent_version: None,
+            expand: true,
         };
         let module = build::load_module(&site, sources, &mut cache, options);
         // Freeing thousands of syntax trees takes a while; let a helper

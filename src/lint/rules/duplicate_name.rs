@@ -49,7 +49,9 @@ impl Rule for DuplicateName {
         }
         let mut seen: FxHashMap<(&str, &str, Cow<'_, str>), (&str, crate::source::Span)> =
             FxHashMap::with_capacity_and_hasher(ctx.module.entities.len(), FxBuildHasher);
-        for e in &ctx.module.entities {
+        // Known instances of repeated modules one by one: two of them
+        // named alike would be the same entity in Sym.
+        for e in ctx.module.instances() {
             if e.mode != Mode::Managed {
                 continue;
             }
