@@ -1866,3 +1866,39 @@ resource "sym_environment" "f" {
     assert_eq!(deps("sym_environment.e"), ["module.t[\"a\"].sym_runtime.r"]);
     assert_eq!(deps("sym_environment.f"), ["module.t[\"a\"].sym_runtime.r"]);
 }
+
+#[test]
+fn module_instances_past_the_cap_stand_for_all_their_instances() {
+    // 50 instances of a module with 50 instances each: 2,550 loads, more
+    // than the cap (2,000). The load stays quick; what is past the cap is
+    // one stand-in entity per module, which deploy blocks.
+    let tmp = temp_module(&[
+        ("main.tf", b"module \"a\" {\n  count  = 50\n  source = \"./a\"\n  k      = count.index\n}\n"),
+        ("a/main.tf", b"variable \"k\" {}\n\nmodule \"b\" {\n  count  = 50\n  source = \"../b\"\n  k      = \"${var.k}-${count.index}\"\n}\n"),
+        ("b/main.tf", b"variable \"k\" {}\n\nresource \"sym_runtime\" \"r\" {\n  name = var.k\n}\n"),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let all: Vec<&str> = m.instances().map(|e| e.address.as_str()).collect();
+    let one_by_one = all
+        .iter()
+        .filter(|a| a.ends_with("].sym_runtime.r"))
+        .count();
+    let stand_ins = all.len() - one_by_one;
+    assert!(
+        one_by_one > 0 && one_by_one <= symflow::module::MAX_MODULE_INSTANCES,
+        "{one_by_one}"
+    );
+    assert!(stand_ins > 0, "{all:?}");
+    assert!(
+        all.contains(&"module.a[0].module.b[0].sym_runtime.r"),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&"module.a[49].module.b.sym_runtime.r"),
+        "{all:?}"
+    );
+    let desired = symflow::deploy::desired::from_module(&m, &|_| None);
+    let blocked = desired.iter().filter(|d| !d.blockers().is_empty()).count();
+    assert_eq!(blocked, stand_ins);
+}

@@ -104,7 +104,7 @@ pub fn from_module(
                 fields.insert(
                     "module instances".to_owned(),
                     Field::Blocked(Blocker {
-                        what: format!("`{m}`, a module with `count` or `for_each` whose instances are not known"),
+                        what: format!("`{m}`, a module with `count` or `for_each` whose instances are not known (or more than {} module instances in all)", crate::module::MAX_MODULE_INSTANCES),
                         hint: "deploy this module with Terraform, or call it once without `count`/`for_each`".to_owned(),
                     }),
                 );

@@ -33,6 +33,7 @@ pub(crate) const MAX_EVAL_DEPTH: usize = 400;
 /// Most instances one repeated block may expand to (a bigger `count` is a
 /// mistake, and expanding it would exhaust memory).
 pub(crate) const MAX_INSTANCES: usize = 10_000;
+use super::model::MAX_MODULE_INSTANCES;
 
 /// Attributes that are Terraform meta-arguments, not resource attributes.
 pub(crate) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
@@ -1020,7 +1021,16 @@ impl<'a> Env<'a, '_> {
             self.instance_children[i] = Memo::Busy;
             let expansion = self.module_expansion(i);
             let keys = instance_keys(&expansion);
-            let loaded = if keys.is_empty() || self.child(i).is_none() {
+            let within_cap = {
+                let (_, cache) = self.own_store()?;
+                let total = cache.module_instances + keys.len();
+                let ok = total <= MAX_MODULE_INSTANCES;
+                if ok {
+                    cache.module_instances = total;
+                }
+                ok
+            };
+            let loaded = if keys.is_empty() || !within_cap || self.child(i).is_none() {
                 None
             } else {
                 Some(

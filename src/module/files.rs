@@ -456,6 +456,9 @@ pub(crate) struct ReadCache {
     pub dirs: HashMap<PathBuf, Arc<DirFiles>>,
     /// Told about each file read ahead (see [`super::load_observed`]).
     pub observer: Option<super::Observer>,
+    /// Module instances loaded one by one so far, in the whole tree (see
+    /// `MAX_MODULE_INSTANCES`).
+    pub module_instances: usize,
 }
 
 impl ReadCache {

@@ -488,3 +488,9 @@ pub fn under_module(address: &str, module: &str) -> bool {
         .strip_prefix(module)
         .is_some_and(|rest| rest.starts_with('.'))
 }
+
+/// Most module instances loaded one by one in a whole module tree: nested
+/// repeated modules multiply (four levels of `count = 10` are 10,000
+/// loads). Past it, a repeated module stands for all its instances, as
+/// when they are unknown (deploy blocks its entities).
+pub const MAX_MODULE_INSTANCES: usize = 2_000;
