@@ -1902,3 +1902,40 @@ fn module_instances_past_the_cap_stand_for_all_their_instances() {
     let blocked = desired.iter().filter(|d| !d.blockers().is_empty()).count();
     assert_eq!(blocked, stand_ins);
 }
+
+#[test]
+fn a_module_argument_that_reads_the_module_itself_is_a_cycle() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            b"module \"a\" {\n  count  = 2\n  source = \"./c\"\n  k      = module.a[0].name\n}\n\nmodule \"p\" {\n  source = \"./c\"\n  k      = module.p.name\n}\n\nmodule \"q\" {\n  source = \"./c\"\n  k      = module.p.name\n}\n",
+        ),
+        ("c/main.tf", b"variable \"k\" {}\n\noutput \"name\" {\n  value = \"x\"\n}\n"),
+    ]);
+    let (m, _) = load(tmp.path());
+    let inputs = |name: &str| -> Vec<String> {
+        let c = m.children.iter().find(|c| c.name == name).expect(name);
+        c.module
+            .variables
+            .values()
+            .map(|v| match &v.value {
+                Value::Unknown(u) => match &u.reason {
+                    UnknownReason::Error { message } => message.clone(),
+                    other => format!("{other:?}"),
+                },
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    // The cycles are errors in the arguments (SF005 reports them there) ...
+    for name in ["a", "p"] {
+        let got = inputs(name);
+        assert!(
+            got.iter().any(|m| m.contains("refers to itself")),
+            "{name}: {got:?}"
+        );
+    }
+    // ... and a module reading another one's output is no cycle.
+    assert_eq!(inputs("q"), ["String(\"x\")"]);
+}

@@ -903,6 +903,17 @@ impl<'a> Env<'a, '_> {
             return self.undeclared(&format!("module `module.{name}`"), sp);
         };
         let address = self.address(&format!("module.{name}"));
+        // Its own arguments (of the module or of one instance) are being
+        // evaluated: a cycle, as Terraform reports it.
+        if matches!(self.children[i], Memo::Busy) || matches!(self.instance_children[i], Memo::Busy)
+        {
+            return err(
+                format!(
+                    "`{address}` refers to itself: a module's arguments cannot use its outputs"
+                ),
+                Some(sp),
+            );
+        }
         // A repeated module's value is its instances: a list (`count`) or a
         // map (`for_each`) of their outputs, when they are known.
         if let Some(u) = self.module_instances_unknown(i) {
