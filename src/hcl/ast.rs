@@ -339,14 +339,20 @@ impl Expression {
     /// how the JSON syntax writes every expression); else `self`.
     #[must_use]
     pub fn interpolated(&self) -> &Expression {
-        let mut e = self;
-        while let Expression::StringTemplate(t) = e {
-            match t.template.elements.as_slice() {
-                [Element::Interpolation(i)] => e = &i.expr,
-                _ => break,
-            }
+        self.only_interpolation().unwrap_or(self)
+    }
+
+    /// [`Expression::interpolated`] when `self` is such a template: the
+    /// expression inside, `None` for any other expression.
+    #[must_use]
+    pub fn only_interpolation(&self) -> Option<&Expression> {
+        let Expression::StringTemplate(t) = self else {
+            return None;
+        };
+        match t.template.elements.as_slice() {
+            [Element::Interpolation(i)] => Some(i.expr.interpolated()),
+            _ => None,
         }
-        e
     }
 }
 

@@ -103,6 +103,7 @@ pub(crate) fn load_module(
         dir: site.dir.clone(),
         module_path: site.module_path.clone(),
         files: parsed.iter().map(|f| f.id).collect(),
+        unparsed_files: decls.incomplete,
         ..Module::default()
     };
 
@@ -194,10 +195,9 @@ pub(crate) fn load_module(
         }
         let keys: Vec<Option<InstanceKey>> = match env.expansion(idx) {
             Expansion::Single | Expansion::Unknown(_) => vec![None],
-            Expansion::Count(n) => (0..n).map(|i| Some(InstanceKey::Index(i))).collect(),
-            Expansion::Map(m) => m
-                .iter()
-                .map(|(k, _)| Some(InstanceKey::Key(k.clone())))
+            known => super::eval::instance_keys(&known)
+                .into_iter()
+                .map(Some)
                 .collect(),
         };
         let deps = dependencies(&mut env, &mut local_closure, &block_refs[idx], idx);
@@ -1155,14 +1155,10 @@ fn dependencies(
                         continue;
                     }
                     if let Some(instances) = env.module_instances(i) {
-                        let mut deps = Vec::new();
-                        for (_, child) in instances {
-                            for (name, o) in &child.outputs {
-                                if output.as_deref().is_none_or(|want| want == name) {
-                                    deps.extend(o.depends_on.iter().map(|d| d.address.clone()));
-                                }
-                            }
-                        }
+                        let deps: Vec<String> = instances
+                            .iter()
+                            .flat_map(|(_, child)| output_dependencies(child, output.as_deref()))
+                            .collect();
                         for a in deps {
                             push_new(&mut out, seen, a, r.reference.span);
                         }
@@ -1170,18 +1166,7 @@ fn dependencies(
                     }
                 }
                 let deps: Vec<String> = match env.child(i) {
-                    Some(child) => match output {
-                        Some(o) => child
-                            .outputs
-                            .get(&o)
-                            .map(|o| o.depends_on.iter().map(|d| d.address.clone()).collect())
-                            .unwrap_or_default(),
-                        None => child
-                            .outputs
-                            .values()
-                            .flat_map(|o| o.depends_on.iter().map(|d| d.address.clone()))
-                            .collect(),
-                    },
+                    Some(child) => output_dependencies(child, output.as_deref()).collect(),
                     None => Vec::new(),
                 };
                 for a in deps {
@@ -1199,6 +1184,19 @@ fn dependencies(
         }
     }
     out
+}
+
+/// What output `output` of a child module (every output: `None`) depends
+/// on, as instance addresses.
+fn output_dependencies<'m>(
+    child: &'m Module,
+    output: Option<&'m str>,
+) -> impl Iterator<Item = String> + 'm {
+    child
+        .outputs
+        .iter()
+        .filter(move |(name, _)| output.is_none_or(|want| want == name.as_str()))
+        .flat_map(|(_, o)| o.depends_on.iter().map(|d| d.address.clone()))
 }
 
 /// Add a dependency on `address` unless `out` has one already. Most

@@ -290,9 +290,9 @@ impl<'a> Env<'a, '_> {
                 }
                 Value::Object(map)
             }
-            Expression::StringTemplate(t) => match e.interpolated() {
-                inner if !std::ptr::eq(inner, e) => self.eval(inner),
-                _ => self.eval_template(t),
+            Expression::StringTemplate(t) => match e.only_interpolation() {
+                Some(inner) => self.eval(inner),
+                None => self.eval_template(t),
             },
             Expression::HeredocTemplate(h) => self.eval_template(&h.template),
             Expression::Parenthesis(p) => self.eval(p.inner()),
@@ -922,28 +922,10 @@ impl<'a> Env<'a, '_> {
                 Expansion::Map(m) if m.is_empty() => return Value::Object(BTreeMap::new()),
                 _ => {}
             }
-            let what = format!("an output of {address}, which has an error");
             let Some(instances) = self.module_instances(i) else {
                 return respan_unknown(u, sp);
             };
-            let outputs = |m: &Module| {
-                if m.has_unparsed_files() {
-                    return Value::unknown(
-                        UnknownReason::Unsupported {
-                            what: format!(
-                                "the outputs of {address}, which has a file that does not parse"
-                            ),
-                        },
-                        Some(sp),
-                    );
-                }
-                Value::Object(
-                    m.outputs
-                        .iter()
-                        .map(|(k, o)| (k.clone(), errors_reported_elsewhere(&o.value, &what)))
-                        .collect(),
-                )
-            };
+            let outputs = |m: &Module| outputs_value(m, &address, sp);
             return match instances.first() {
                 Some((InstanceKey::Index(_), _)) => {
                     Value::List(instances.iter().map(|(_, m)| outputs(m)).collect())
@@ -960,25 +942,7 @@ impl<'a> Env<'a, '_> {
             };
         }
         match self.child(i) {
-            // A file of the module that does not parse may hold the output
-            // asked for: its syntax error is what gets reported.
-            Some(m) if m.has_unparsed_files() => Value::unknown(
-                UnknownReason::Unsupported {
-                    what: format!("the outputs of {address}, which has a file that does not parse"),
-                },
-                Some(sp),
-            ),
-            // An error in an output is reported in the module, where the
-            // output is written.
-            Some(m) => Value::Object(
-                m.outputs
-                    .iter()
-                    .map(|(k, o)| {
-                        let what = format!("the output {k} of {address}, which has an error");
-                        (k.clone(), errors_reported_elsewhere(&o.value, &what))
-                    })
-                    .collect(),
-            ),
+            Some(m) => outputs_value(m, &address, sp),
             None => Value::unknown(UnknownReason::External { address }, Some(sp)),
         }
     }
@@ -1989,8 +1953,7 @@ impl TemplateEval<'_, '_, '_> {
                 Value::Object(map)
             }
             Expression::StringTemplate(t) => {
-                let inner = e.interpolated();
-                if !std::ptr::eq(inner, e) {
+                if let Some(inner) = e.only_interpolation() {
                     return self.eval(inner);
                 }
                 let mut out = String::new();
@@ -2153,6 +2116,31 @@ pub(crate) fn quote(k: &str) -> String {
     }
     s.push('"');
     s
+}
+
+/// The outputs of a loaded child module (or of one of its instances), as
+/// `module.NAME` reads them at `sp`. An error in an output is reported in
+/// the module, where the output is written; a file of the module that does
+/// not parse may hold the output asked for, so they are all unknown then
+/// (its syntax error is what gets reported).
+fn outputs_value(m: &Module, address: &str, sp: Span) -> Value {
+    if m.has_unparsed_files() {
+        return Value::unknown(
+            UnknownReason::Unsupported {
+                what: format!("the outputs of {address}, which has a file that does not parse"),
+            },
+            Some(sp),
+        );
+    }
+    Value::Object(
+        m.outputs
+            .iter()
+            .map(|(k, o)| {
+                let what = format!("the output {k} of {address}, which has an error");
+                (k.clone(), errors_reported_elsewhere(&o.value, &what))
+            })
+            .collect(),
+    )
 }
 
 /// `count` (`count.index`) or `each` (`each.key`, `each.value`) of the

@@ -892,8 +892,7 @@ fn prefetch_expr(e: &Expression, path_module: &str, out: &mut Vec<String>, depth
         }
         Expression::Parenthesis(p) => prefetch_expr(p.inner(), path_module, out, depth + 1),
         Expression::StringTemplate(_) => {
-            let inner = e.interpolated();
-            if !std::ptr::eq(inner, e) {
+            if let Some(inner) = e.only_interpolation() {
                 prefetch_expr(inner, path_module, out, depth + 1);
             }
         }

@@ -51,6 +51,9 @@ pub struct Module {
     /// The entities of every instance of the `expanded_modules`, addressed
     /// `module.NAME["key"].sym_flow.x` as Terraform addresses them.
     pub instance_entities: Vec<Entity>,
+    /// A `.tf` file of this module (not of its children) could not be read
+    /// or parsed: what it declares is unknown (see `has_unparsed_files`).
+    pub unparsed_files: bool,
     /// References to things that are not declared anywhere.
     pub undeclared: Vec<Reference>,
     /// Values that variables files (`terraform.tfvars`, `*.auto.tfvars`,
@@ -424,10 +427,7 @@ impl Module {
     /// be read or parsed: what it declares is unknown.
     #[must_use]
     pub fn has_unparsed_files(&self) -> bool {
-        self.problems.iter().any(|p| {
-            matches!(p.kind, ProblemKind::Syntax | ProblemKind::Unreadable)
-                && p.path.parent() == Some(self.dir.as_path())
-        })
+        self.unparsed_files
     }
 
     /// The entity with this instance address.
