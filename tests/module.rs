@@ -624,6 +624,12 @@ fn functions_and_operators() {
         ("length({ a = 1 })", "1"),
         ("tostring(5)", r#""5""#),
         (r#"tonumber("12")"#, "12"),
+        // cty parses the whole string as a number: spaces are not trimmed.
+        (
+            r#"tonumber(" 12")"#,
+            "unknown(error: cannot convert this string to a number @ main.tf:4:7-4:22)",
+        ),
+        (r#""1.5" + 1"#, "2.5"),
         ("tolist([1, 2])", "[1, 2]"),
         (r#"toset(["b", "a", "b"])"#, r#"["a", "b"]"#),
         ("toset([10, 9, 10])", "[9, 10]"),

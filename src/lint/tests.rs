@@ -585,18 +585,54 @@ fn a_flows_filter_in_a_module_with_known_instances_counts_once_per_instance() {
             ],
         )
     };
+    let sf210 = |o: &Outcome| -> Vec<String> {
+        o.diagnostics
+            .iter()
+            .filter(|d| d.code == "SF210")
+            .map(|d| d.message.clone())
+            .collect()
+    };
     let two = outcome("toset([\"a\", \"b\"])");
-    let found: Vec<&str> = two
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "SF210")
-        .map(|d| d.message.as_str())
-        .collect();
     assert_eq!(
-        found,
-        ["module.filters[\"b\"].sym_flows_filter.f is a second flows filter; an organization has only one"],
+        sf210(&two),
+        ["module.filters[\"b\"].sym_flows_filter.f repeats the flows filter module.filters[\"a\"].sym_flows_filter.f; an organization has only one"],
         "{}",
         two.human
+    );
+    // Instances at one place make one finding that names them, not one
+    // finding per instance at the same line.
+    let five = outcome("toset([\"a\", \"b\", \"c\", \"d\", \"e\"])");
+    assert_eq!(
+        sf210(&five),
+        ["module.filters[\"b\"].sym_flows_filter.f, module.filters[\"c\"].sym_flows_filter.f, module.filters[\"d\"].sym_flows_filter.f and 1 more repeat the flows filter module.filters[\"a\"].sym_flows_filter.f; an organization has only one"],
+        "{}",
+        five.human
+    );
+    // A filter at the root too: the instances are further filters, and the
+    // finding points at the root one.
+    let root = lint(
+        3,
+        &[
+            (
+                "case.tf",
+                b"resource \"sym_flows_filter\" \"root\" {\n  implementation = file(\"${path.module}/filter.py\")\n}\n\nmodule \"filters\" {\n  count  = 2\n  source = \"./filters\"\n}\n".to_vec(),
+            ),
+            ("filter.py", FILTER.as_bytes().to_vec()),
+            ("filters/main.tf", filter_module.clone()),
+            ("filters/filter.py", FILTER.as_bytes().to_vec()),
+        ],
+    );
+    assert_eq!(
+        sf210(&root),
+        ["module.filters[0].sym_flows_filter.f and module.filters[1].sym_flows_filter.f are further flows filters; an organization has only one"],
+        "{}",
+        root.human
+    );
+    assert!(
+        root.human
+            .contains("sym_flows_filter.root is declared here"),
+        "{}",
+        root.human
     );
     let one = outcome("toset([\"a\"])");
     assert!(

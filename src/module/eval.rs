@@ -2270,7 +2270,8 @@ pub(crate) fn iter_items(v: &Value) -> Result<Vec<(Value, Value)>, ()> {
 pub(crate) fn to_number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        // As cty parses a string into a number: the whole string, no spaces.
+        Value::String(s) => s.parse::<f64>().ok().filter(|f| f.is_finite()),
         _ => None,
     }
 }

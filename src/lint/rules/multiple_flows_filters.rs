@@ -15,9 +15,12 @@
 //! ## Use instead
 //! One `sym_flows_filter` whose implementation covers every case.
 
+use std::collections::HashMap;
+
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 use crate::module::Mode;
+use crate::source::Span;
 
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF210",
@@ -45,20 +48,63 @@ impl Rule for MultipleFlowsFilters {
             .filter(|e| e.mode == Mode::Managed && e.rtype == "sym_flows_filter")
             .collect();
         let Some(first) = all.first() else { return };
+        // Instances of one module share their source: one finding per place,
+        // naming the instances, rather than one per instance at the same line.
+        let mut places: Vec<(Span, Vec<&str>)> = Vec::new();
+        let mut place_of: HashMap<Span, usize> = HashMap::new();
         for e in all.iter().skip(1) {
-            out.push(
+            let i = *place_of.entry(e.name_span).or_insert_with(|| {
+                places.push((e.name_span, Vec::new()));
+                places.len() - 1
+            });
+            places[i].1.push(&e.address);
+        }
+        for (span, names) in places {
+            let who = name_list(&names);
+            let d = if span == first.name_span {
+                let verb = if names.len() == 1 {
+                    "repeats"
+                } else {
+                    "repeat"
+                };
                 INFO.diag(
                     format!(
-                        "{} is a second flows filter; an organization has only one",
-                        e.address
+                        "{who} {verb} the flows filter {}; an organization has only one",
+                        first.address
                     ),
-                    e.name_span,
+                    span,
                 )
-                .with_label(
-                    first.name_span,
-                    format!("{} is declared here", first.address),
-                ),
-            );
+            } else {
+                let what = if names.len() == 1 {
+                    "is a second flows filter"
+                } else {
+                    "are further flows filters"
+                };
+                INFO.diag(format!("{who} {what}; an organization has only one"), span)
+                    .with_label(
+                        first.name_span,
+                        format!("{} is declared here", first.address),
+                    )
+            };
+            out.push(d);
         }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`, `a, b, c and N more`.
+fn name_list(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        _ if names.len() <= SHOWN => {
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => format!(
+            "{} and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        ),
     }
 }
