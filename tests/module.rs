@@ -989,6 +989,13 @@ resource "sym_target" "loop" {
   type  = "x"
   name  = "l"
 }
+
+resource "sym_target" "both" {
+  count    = 1
+  for_each = toset(["a"])
+  type     = "x"
+  name     = "b"
+}
 "#,
     )]);
     let (m, _) = load(tmp.path());
@@ -1003,7 +1010,7 @@ resource "sym_target" "loop" {
         matches!(name, Value::Unknown(u) if matches!(&u.reason, UnknownReason::Error { message } if message.contains("refers to itself"))),
         "{name:?}"
     );
-    for block in ["neg", "str", "loop", "huge"] {
+    for block in ["neg", "str", "loop", "huge", "both"] {
         let b = m.blocks.iter().find(|b| b.name == block).expect("block");
         let rep = b.repetition.as_ref().expect("repetition");
         assert!(

@@ -523,6 +523,46 @@ fn an_error_in_a_module_output_is_reported_once_in_the_module() {
 }
 
 #[test]
+fn count_and_for_each_terraform_refuses_are_reported_where_written() {
+    let out = lint(
+        3,
+        &[
+            (
+                "case.tf",
+                b"resource \"sym_target\" \"t\" {\n  count    = -1\n  type     = \"aws_sso_permission_set\"\n  name     = \"t\"\n  label    = \"T\"\n  settings = { account_id = \"1\", permission_set_arn = \"a\" }\n}\n\nmodule \"both\" {\n  source   = \"./child\"\n  count    = 2\n  for_each = toset([\"a\"])\n}\n\nmodule \"remote\" {\n  source   = \"org/flows/sym\"\n  for_each = \"prod\"\n}\n\nmodule \"fine\" {\n  source   = \"./child\"\n  for_each = toset([\"a\"])\n}\n".to_vec(),
+            ),
+            ("child/main.tf", b"output \"x\" {\n  value = 1\n}\n".to_vec()),
+        ],
+    );
+    let found: Vec<String> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "SF005")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "`count` must be a whole, non-negative number",
+            "`count` and `for_each` cannot be used together: keep one",
+            "`for_each` needs a map or a set of strings, not a string",
+        ],
+        "{}",
+        out.human
+    );
+    assert!(
+        out.human.contains("case.tf:2:14: warning[SF005]"),
+        "{}",
+        out.human
+    );
+    assert!(
+        out.human.contains("case.tf:12:3: warning[SF005]"),
+        "{}",
+        out.human
+    );
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

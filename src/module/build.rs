@@ -151,6 +151,19 @@ pub(crate) fn load_module(
             module.external_modules.push(m.name.to_owned());
         }
         let _ = env.child(i);
+        if let Some(a) = env.module_repetition(i) {
+            let value = match env.module_expansion(i) {
+                Expansion::Unknown(u) => u,
+                _ => env.in_file(m.file, |env| env.eval(&a.value)),
+            };
+            module.module_repetitions.push(Attribute {
+                name: a.key.value().as_str().to_owned(),
+                span: span_of(m.file, a.span()),
+                name_span: span_of(m.file, a.key.span()),
+                expr_span: span_of(m.file, a.value.span()),
+                value,
+            });
+        }
         // Known instances too, now, while every child is still loaded (an
         // instance's inputs may read another child's outputs).
         if env.expand && env.module_repetition(i).is_some() {

@@ -953,8 +953,8 @@ impl<'a> Env<'a, '_> {
         i: usize,
     ) -> Option<&'a crate::hcl::structure::Attribute> {
         let body = &self.decls.modules[i].block.body;
-        body.get_attribute("for_each")
-            .or_else(|| body.get_attribute("count"))
+        body.get_attribute("count")
+            .or_else(|| body.get_attribute("for_each"))
     }
 
     /// For a `module` block with `count` or `for_each`: the unknown that
@@ -1306,7 +1306,13 @@ impl<'a> Env<'a, '_> {
     ) -> Expansion {
         let saved = std::mem::take(&mut self.scope);
         let e = self.in_file(file, |env| {
-            if let Some(c) = count {
+            if let (Some(_), Some(f)) = (count, for_each) {
+                // Terraform refuses the pair: which would say how many?
+                Expansion::Unknown(err(
+                    "`count` and `for_each` cannot be used together: keep one",
+                    Some(env.span(f.key.span())),
+                ))
+            } else if let Some(c) = count {
                 let sp = env.span(c.value.span());
                 match env.eval(&c.value) {
                     u @ Value::Unknown(_) => Expansion::Unknown(u),
@@ -1358,10 +1364,15 @@ impl<'a> Env<'a, '_> {
                         Expansion::Map(out)
                     }
                     other => Expansion::Unknown(err(
-                        format!(
-                            "`for_each` needs a map or a set of strings, not {}",
-                            other.type_name()
-                        ),
+                        match other {
+                            Value::Null => {
+                                "`for_each` needs a map or a set of strings, not null".to_owned()
+                            }
+                            _ => format!(
+                                "`for_each` needs a map or a set of strings, not a {}",
+                                other.type_name()
+                            ),
+                        },
                         Some(sp),
                     )),
                 }

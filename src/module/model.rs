@@ -36,6 +36,9 @@ pub struct Module {
     pub entities: Vec<Entity>,
     /// Local child modules (`source = "./..."`), loaded with their inputs.
     pub children: Vec<ChildModule>,
+    /// The `count` or `for_each` of each `module` block that has one, any
+    /// source, evaluated (an error when Terraform would refuse it).
+    pub module_repetitions: Vec<Attribute>,
     /// `module` blocks whose source is remote (registry, git): external.
     pub external_modules: Vec<String>,
     /// Addresses (`module.NAME`, `module.A.module.B`) of local modules whose

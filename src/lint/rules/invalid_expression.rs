@@ -3,7 +3,8 @@
 //! evaluate because it is wrong: a function called with the wrong kind of
 //! argument, a `file()` or `templatefile()` of a file that does not exist
 //! (other than implementation files, which have their own rule), an index
-//! out of range.
+//! out of range, a `count` or `for_each` Terraform refuses (of a Sym block
+//! or a `module` block).
 //!
 //! ## Why is this bad?
 //! Terraform would fail on the same expression at plan time. It is a
@@ -84,6 +85,14 @@ impl Rule for InvalidExpression {
         let mut found = Vec::new();
         for (b, _) in walk::sym_blocks(ctx.module) {
             visit(&b.body, &skip, &mut found);
+        }
+        // `count` and `for_each` of Sym blocks and of `module` blocks (whose
+        // instances hold Sym entities): a negative count, a `for_each` of a
+        // string, both at once.
+        let sym_repetitions =
+            walk::sym_blocks(ctx.module).filter_map(|(b, _)| b.repetition.as_deref());
+        for a in sym_repetitions.chain(&ctx.module.module_repetitions) {
+            report(&a.value, a.expr_span, &mut found);
         }
         for l in ctx.module.locals.values() {
             report(&l.value, l.span, &mut found);
