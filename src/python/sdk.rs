@@ -32,32 +32,31 @@ impl SdkModule {
     }
 }
 
+/// The steps of the `sym:approval` template, in run order, followed by
+/// `$extra` (one list written once for the two constants below).
+macro_rules! steps_and {
+    ($($extra:literal),*) => {
+        &[
+            "prompt",
+            "request",
+            "request_forward",
+            "request_expire",
+            "approve",
+            "deny",
+            "escalate",
+            "deescalate",
+            $($extra),*
+        ]
+    };
+}
+
 /// The steps of the `sym:approval` template (`ApprovalTemplateStep`), in
 /// the order a run goes through them. Hooks are `on_<step>` / `after_<step>`.
-pub const TEMPLATE_STEPS: &[&str] = &[
-    "prompt",
-    "request",
-    "request_forward",
-    "request_expire",
-    "approve",
-    "deny",
-    "escalate",
-    "deescalate",
-];
+pub const TEMPLATE_STEPS: &[&str] = steps_and!();
 
 /// Template actions a hook can return (`ApprovalTemplate.<action>(...)`):
 /// every step plus `ignore`.
-pub const TEMPLATE_ACTIONS: &[&str] = &[
-    "prompt",
-    "request",
-    "request_forward",
-    "request_expire",
-    "approve",
-    "deny",
-    "escalate",
-    "deescalate",
-    "ignore",
-];
+pub const TEMPLATE_ACTIONS: &[&str] = steps_and!("ignore");
 
 /// Hook names of the pre-`sym.sdk` API and what they are called now.
 pub const LEGACY_HOOKS: &[(&str, &str)] = &[
