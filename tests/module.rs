@@ -1952,3 +1952,100 @@ fn a_module_argument_that_reads_the_module_itself_is_a_cycle() {
     // ... and a module reading another one's output is no cycle.
     assert_eq!(inputs("q"), ["String(\"x\")"]);
 }
+
+#[test]
+fn entities_know_which_sym_provider_configuration_manages_them() {
+    let tmp = temp_module(&[
+        (
+            "main.tf",
+            br#"
+provider "sym" {
+  org = "acme"
+}
+
+provider "sym" {
+  alias       = "sandbox"
+  org         = "acme-sandbox"
+  jwt_env_var = "SYM_SANDBOX_JWT"
+}
+
+resource "sym_integration" "prod" {
+  type        = "slack"
+  name        = "slack"
+  external_id = "T1"
+}
+
+resource "sym_integration" "sandbox" {
+  provider    = sym.sandbox
+  type        = "slack"
+  name        = "slack"
+  external_id = "T1"
+}
+
+module "passed" {
+  source    = "./child"
+  providers = { sym = sym.sandbox }
+}
+
+module "inherited" {
+  source = "./child"
+}
+
+module "default_passed" {
+  source    = "./child"
+  providers = { sym = sym }
+}
+"#,
+        ),
+        (
+            "child/main.tf",
+            br#"
+resource "sym_integration" "c" {
+  type        = "slack"
+  name        = "child"
+  external_id = "T1"
+}
+"#,
+        ),
+    ]);
+    let (m, _) = load(tmp.path());
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    let providers: Vec<(&str, Option<&str>)> = m
+        .entities
+        .iter()
+        .map(|e| (e.address.as_str(), e.provider.as_deref()))
+        .collect();
+    assert_eq!(
+        providers,
+        [
+            ("sym_integration.prod", None),
+            ("sym_integration.sandbox", Some("sym.sandbox")),
+            ("module.passed.sym_integration.c", Some("sym.sandbox")),
+            ("module.inherited.sym_integration.c", None),
+            ("module.default_passed.sym_integration.c", None),
+        ]
+    );
+    // Deploy holds the default provider's token only: the others' entities
+    // are blocked, not pushed into the default organization.
+    let desired = symflow::deploy::desired::from_module(&m, &|_| None);
+    let blocked: Vec<(&str, bool)> = desired
+        .iter()
+        .map(|d| {
+            let blocked = d
+                .blockers()
+                .iter()
+                .any(|(k, b)| k == "provider" && b.what.starts_with("`sym.sandbox`"));
+            (d.address.as_str(), blocked)
+        })
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            ("sym_integration.prod", false),
+            ("sym_integration.sandbox", true),
+            ("module.passed.sym_integration.c", true),
+            ("module.inherited.sym_integration.c", false),
+            ("module.default_passed.sym_integration.c", false),
+        ]
+    );
+}

@@ -109,6 +109,17 @@ pub fn from_module(
                     }),
                 );
             }
+            // symflow holds one token: that of the default `sym` provider.
+            // Another configuration may be another organization.
+            if let Some(p) = &e.provider {
+                fields.insert(
+                    "provider".to_owned(),
+                    Field::Blocked(Blocker {
+                        what: format!("`{p}`, a `sym` provider configuration other than the default one (its own token, maybe another organization)"),
+                        hint: "symflow deploys with the default `sym` provider's token only: deploy these entities with Terraform, or pick the others with --target".to_owned(),
+                    }),
+                );
+            }
             let mut depends_on: Vec<String> =
                 e.depends_on.iter().map(|d| d.address.clone()).collect();
             // An id that reaches it from another module (an input, an

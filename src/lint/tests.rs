@@ -563,6 +563,41 @@ fn count_and_for_each_terraform_refuses_are_reported_where_written() {
 }
 
 #[test]
+fn names_and_flows_filters_are_per_sym_provider_configuration() {
+    let case = |child_provider: &str| {
+        lint(
+            3,
+            &[
+                (
+                    "case.tf",
+                    format!("provider \"sym\" {{\n  alias       = \"sandbox\"\n  org         = \"acme-sandbox\"\n  jwt_env_var = \"SYM_SANDBOX_JWT\"\n}}\n\nresource \"sym_integration\" \"slack_sandbox\" {{\n  provider    = sym.sandbox\n  type        = \"slack\"\n  name        = \"slack\"\n  external_id = \"T0123ABCD\"\n}}\n\nresource \"sym_flows_filter\" \"f\" {{\n  implementation = file(\"${{path.module}}/filter.py\")\n}}\n\nmodule \"sandbox\" {{\n  source    = \"./child\"\n  providers = {{ sym = {child_provider} }}\n}}\n").into_bytes(),
+                ),
+                ("filter.py", FILTER.as_bytes().to_vec()),
+                (
+                    "child/main.tf",
+                    b"resource \"sym_flows_filter\" \"f\" {\n  implementation = file(\"${path.module}/../filter.py\")\n}\n".to_vec(),
+                ),
+            ],
+        )
+    };
+    // The sandbox's `slack` and filter are another organization's: no
+    // clash with the default provider's `slack` (in BASE) and filter.
+    let apart = case("sym.sandbox");
+    assert!(
+        !apart
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "SF203" || d.code == "SF210"),
+        "{}",
+        apart.human
+    );
+    // Through the default provider, the child's filter is a second one.
+    let together = case("sym");
+    let codes: Vec<&str> = together.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["SF210"], "{}", together.human);
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

@@ -41,6 +41,102 @@ pub(crate) struct ModuleSite {
     /// (for deploy). Off inside a load that stands for all the instances
     /// of a repeated module: its instances are loaded on their own.
     pub expand: bool,
+    pub sym_providers: SymProviders,
+}
+
+/// How the `sym` provider configurations a module names (`sym`,
+/// `sym.sandbox`) resolve to configurations of the root module: through the
+/// `providers` argument of each `module` block on the way down, or by
+/// inheriting the default `sym` when there is none (as Terraform does).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SymProviders {
+    /// For a child module: its names -> the root's configuration (`None`:
+    /// the root's default `sym`). Empty for the root, whose names are its own.
+    map: BTreeMap<String, Option<String>>,
+    child: bool,
+}
+
+impl SymProviders {
+    /// The root configuration that `local` (`sym` or `sym.ALIAS`, as this
+    /// module writes it) is: `None` for the root's default `sym`.
+    pub(crate) fn resolve(&self, local: &str) -> Option<String> {
+        if !self.child {
+            return (local != "sym").then(|| local.to_owned());
+        }
+        match self.map.get(local) {
+            Some(root) => root.clone(),
+            // The default configuration is inherited; an alias that is not
+            // passed down does not exist (Terraform refuses it): keep its
+            // name, which deploy refuses too.
+            None if local == "sym" => None,
+            None => Some(local.to_owned()),
+        }
+    }
+
+    /// The names of a child module called by `block` from this module.
+    fn for_child(&self, block: &Block) -> SymProviders {
+        let mut map = BTreeMap::new();
+        match block
+            .body
+            .get_attribute("providers")
+            .map(|a| a.value.interpolated())
+        {
+            Some(Expression::Object(o)) => {
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        crate::hcl::expr::ObjectKey::Ident(i) => {
+                            Some(i.value().as_str().to_owned())
+                        }
+                        crate::hcl::expr::ObjectKey::Expression(e) => provider_address(e),
+                    };
+                    if let (Some(key), Some(value)) = (key, provider_address(&v.expr)) {
+                        if key == "sym" || key.starts_with("sym.") {
+                            map.insert(key, self.resolve(&value));
+                        }
+                    }
+                }
+            }
+            _ => {
+                map.insert("sym".to_owned(), self.resolve("sym"));
+            }
+        }
+        SymProviders { map, child: true }
+    }
+}
+
+/// `sym.sandbox` for the expression `sym.sandbox` (a provider reference as
+/// the `provider` and `providers` meta-arguments write it).
+pub(crate) fn provider_address(e: &Expression) -> Option<String> {
+    match e.interpolated() {
+        Expression::Variable(v) => Some(v.value().as_str().to_owned()),
+        Expression::String(s) => Some(s.value().clone()),
+        Expression::Traversal(t) => {
+            let Expression::Variable(root) = &t.expr else {
+                return None;
+            };
+            let mut out = root.value().as_str().to_owned();
+            for op in &t.operators {
+                let crate::hcl::expr::TraversalOperator::GetAttr(name) = op.value() else {
+                    return None;
+                };
+                out.push('.');
+                out.push_str(name.value().as_str());
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// The root `sym` provider configuration the resource block `b` uses:
+/// `None` for the default one.
+fn block_provider(env: &Env<'_, '_>, b: &Block) -> Option<String> {
+    let local = b
+        .body
+        .get_attribute("provider")
+        .and_then(|a| provider_address(&a.value))
+        .unwrap_or_else(|| "sym".to_owned());
+    env.sym_providers.resolve(&local)
 }
 
 pub(crate) fn load_module(
@@ -97,6 +193,7 @@ pub(crate) fn load_module(
         depth_exceeded: None,
         problems: Vec::new(),
         provider_version: ProviderVersion::default(),
+        sym_providers: site.sym_providers.clone(),
     };
 
     let mut module = Module {
@@ -203,7 +300,9 @@ pub(crate) fn load_module(
                     module.implementations.push(r);
                 }
             }
-            module.entities.push(*entity);
+            let mut entity = *entity;
+            entity.provider = block_provider(&env, d.block);
+            module.entities.push(entity);
             continue;
         }
         let keys: Vec<Option<InstanceKey>> = match env.expansion(idx) {
@@ -248,6 +347,7 @@ pub(crate) fn load_module(
                 name_span,
                 body,
                 depends_on: deps.clone(),
+                provider: block_provider(&env, d.block),
             });
         }
     }
@@ -629,6 +729,8 @@ fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> 
             name_span,
             body: std::sync::Arc::clone(&block.body),
             depends_on,
+            // Set by the caller, which knows the module's providers.
+            provider: None,
         })
     });
     BlockOut {
@@ -769,6 +871,8 @@ pub(crate) fn load_child(
         // A load for all the instances of a repeated module expands
         // nothing below it: each instance is loaded on its own.
         expand: env.expand && (instance.is_some() || env.module_repetition(i).is_none()),
+
+        sym_providers: env.sym_providers.for_child(m.block),
     };
     let opts = env.opts;
     let (sources, cache) = env.own_store()?;

@@ -169,6 +169,9 @@ pub(crate) struct Env<'a, 's> {
     pub dir: PathBuf,
     pub problems: Vec<super::model::Problem>,
     pub provider_version: super::model::ProviderVersion,
+    /// Which configuration of the root module each `sym` provider this
+    /// module names stands for.
+    pub sym_providers: super::build::SymProviders,
 }
 
 /// `B::Plus` -> `+`, for messages.
@@ -593,6 +596,7 @@ impl<'a> Env<'a, '_> {
             dir: self.dir.clone(),
             problems: Vec::new(),
             provider_version: self.provider_version.clone(),
+            sym_providers: self.sym_providers.clone(),
         })
     }
 

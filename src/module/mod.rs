@@ -128,6 +128,7 @@ fn load_inner<R>(
             ancestors: std::fs::canonicalize(dir).into_iter().collect(),
             parent_version: None,
             expand: true,
+            sym_providers: build::SymProviders::default(),
         };
         let module = build::load_module(&site, sources, &mut cache, options);
         // Freeing thousands of syntax trees takes a while; let a helper

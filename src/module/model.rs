@@ -213,6 +213,10 @@ pub struct Entity {
     /// The other entities this one references (instance addresses), with
     /// the span of each reference; used to order deploys.
     pub depends_on: Vec<Dependency>,
+    /// The root module's `sym` provider configuration it is managed with:
+    /// `None` for the default one, `Some("sym.ALIAS")` for another (another
+    /// token, so maybe another organization).
+    pub provider: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

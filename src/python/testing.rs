@@ -338,6 +338,7 @@ impl Fixture {
             }
             .into(),
             depends_on: Vec::new(),
+            provider: None,
         };
         let imp = ImplementationRef {
             owner: address,

@@ -3,7 +3,9 @@
 //! case-insensitively: flows, environments and runtimes by name;
 //! integrations, targets, strategies and secret sources by name within one
 //! `type`. Instances of `count`/`for_each` and of local child modules are
-//! compared too.
+//! compared too. Entities managed through different `sym` provider
+//! configurations (`provider = sym.sandbox`: another token, so maybe another
+//! organization) are not compared.
 //!
 //! ## Why is this bad?
 //! The name is the entity's slug in Sym, and Sym lower-cases it: the second
@@ -47,7 +49,10 @@ impl Rule for DuplicateName {
         if !ctx.module.module_path.is_empty() {
             return;
         }
-        let mut seen: FxHashMap<(&str, &str, Cow<'_, str>), (&str, crate::source::Span)> =
+        // Keyed by provider configuration too: another `sym` provider has
+        // its own token, so maybe its own organization and names.
+        type Key<'m> = (Option<&'m str>, &'m str, &'m str, Cow<'m, str>);
+        let mut seen: FxHashMap<Key<'_>, (&str, crate::source::Span)> =
             FxHashMap::with_capacity_and_hasher(ctx.module.entities.len(), FxBuildHasher);
         // Known instances of repeated modules one by one: two of them
         // named alike would be the same entity in Sym.
@@ -84,7 +89,7 @@ impl Rule for DuplicateName {
             } else {
                 Cow::Borrowed(name)
             };
-            let key = (e.rtype.as_str(), ty, folded);
+            let key = (e.provider.as_deref(), e.rtype.as_str(), ty, folded);
             match seen.get(&key) {
                 None => {
                     seen.insert(key, (e.address.as_str(), name_attr.expr_span));

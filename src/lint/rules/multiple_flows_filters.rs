@@ -1,6 +1,7 @@
 //! ## What it does
 //! Reports more than one `sym_flows_filter` resource in a module (counting
-//! local child modules and `count`/`for_each` instances).
+//! local child modules and `count`/`for_each` instances) for one `sym`
+//! provider configuration.
 //!
 //! ## Why is this bad?
 //! A Sym organization has exactly one flows filter: every instance writes
@@ -47,47 +48,63 @@ impl Rule for MultipleFlowsFilters {
             .instances()
             .filter(|e| e.mode == Mode::Managed && e.rtype == "sym_flows_filter")
             .collect();
-        let Some(first) = all.first() else { return };
-        // Instances of one module share their source: one finding per place,
-        // naming the instances, rather than one per instance at the same line.
-        let mut places: Vec<(Span, Vec<&str>)> = Vec::new();
-        let mut place_of: HashMap<Span, usize> = HashMap::new();
-        for e in all.iter().skip(1) {
-            let i = *place_of.entry(e.name_span).or_insert_with(|| {
-                places.push((e.name_span, Vec::new()));
-                places.len() - 1
-            });
-            places[i].1.push(&e.address);
+        // One filter per organization: per `sym` provider configuration.
+        let mut providers: Vec<Option<&str>> = all.iter().map(|e| e.provider.as_deref()).collect();
+        providers.sort_unstable();
+        providers.dedup();
+        for p in providers {
+            let of_p: Vec<_> = all
+                .iter()
+                .copied()
+                .filter(|e| e.provider.as_deref() == p)
+                .collect();
+            report(&of_p, out);
         }
-        for (span, names) in places {
-            let who = name_list(&names);
-            let d = if span == first.name_span {
-                let verb = if names.len() == 1 {
-                    "repeats"
-                } else {
-                    "repeat"
-                };
-                INFO.diag(
-                    format!(
-                        "{who} {verb} the flows filter {}; an organization has only one",
-                        first.address
-                    ),
-                    span,
-                )
+    }
+}
+
+/// The findings for the flows filters of one organization.
+fn report(all: &[&crate::module::Entity], out: &mut Vec<Diagnostic>) {
+    let Some(first) = all.first() else { return };
+    // Instances of one module share their source: one finding per place,
+    // naming the instances, rather than one per instance at the same line.
+    let mut places: Vec<(Span, Vec<&str>)> = Vec::new();
+    let mut place_of: HashMap<Span, usize> = HashMap::new();
+    for e in all.iter().skip(1) {
+        let i = *place_of.entry(e.name_span).or_insert_with(|| {
+            places.push((e.name_span, Vec::new()));
+            places.len() - 1
+        });
+        places[i].1.push(&e.address);
+    }
+    for (span, names) in places {
+        let who = name_list(&names);
+        let d = if span == first.name_span {
+            let verb = if names.len() == 1 {
+                "repeats"
             } else {
-                let what = if names.len() == 1 {
-                    "is a second flows filter"
-                } else {
-                    "are further flows filters"
-                };
-                INFO.diag(format!("{who} {what}; an organization has only one"), span)
-                    .with_label(
-                        first.name_span,
-                        format!("{} is declared here", first.address),
-                    )
+                "repeat"
             };
-            out.push(d);
-        }
+            INFO.diag(
+                format!(
+                    "{who} {verb} the flows filter {}; an organization has only one",
+                    first.address
+                ),
+                span,
+            )
+        } else {
+            let what = if names.len() == 1 {
+                "is a second flows filter"
+            } else {
+                "are further flows filters"
+            };
+            INFO.diag(format!("{who} {what}; an organization has only one"), span)
+                .with_label(
+                    first.name_span,
+                    format!("{} is declared here", first.address),
+                )
+        };
+        out.push(d);
     }
 }
 
