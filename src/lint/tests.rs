@@ -598,6 +598,101 @@ fn names_and_flows_filters_are_per_sym_provider_configuration() {
 }
 
 #[test]
+fn a_strategy_implementation_is_a_path_in_every_provider_version() {
+    let strategy = |implementation: &str| {
+        format!("resource \"sym_strategy\" \"custom\" {{\n  type           = \"custom\"\n  name           = \"custom\"\n  integration_id = \"x\"\n  targets        = []\n  implementation = {implementation}\n}}\n").into_bytes()
+    };
+    for major in [2, 3] {
+        let sf205 = |o: &Outcome| -> Vec<String> {
+            o.diagnostics
+                .iter()
+                .filter(|d| d.code == "SF205")
+                .map(|d| d.message.clone())
+                .collect()
+        };
+        let contents = lint(
+            major,
+            &[("case.tf", strategy("file(\"${path.module}/impl.py\")"))],
+        );
+        assert_eq!(
+            sf205(&contents),
+            ["`implementation` of sym_strategy.custom passes the file's contents; the provider reads a strategy's implementation as a file path, in every version"],
+            "v{major}: {}",
+            contents.human
+        );
+        assert!(
+            contents
+                .human
+                .contains("use `implementation = \"./impl.py\"`"),
+            "{}",
+            contents.human
+        );
+        let inline = lint(
+            major,
+            &[(
+                "case.tf",
+                strategy("<<-EOT\n    def get_permissions(event):\n        return []\n  EOT"),
+            )],
+        );
+        assert_eq!(sf205(&inline).len(), 1, "v{major}: {}", inline.human);
+        let path = lint(
+            major,
+            &[("case.tf", strategy("\"${path.module}/impl.py\""))],
+        );
+        assert!(sf205(&path).is_empty(), "v{major}: {}", path.human);
+    }
+}
+
+#[test]
+fn features_newer_than_a_pinned_or_locked_3x_provider_are_reported() {
+    let case = r#"resource "sym_flows_filter" "f" {
+  implementation = file("${path.module}/filter.py")
+}
+"#;
+    let files = |version: &str, lock: Option<&str>| {
+        let mut files = vec![
+            ("case.tf", case.as_bytes().to_vec()),
+            ("filter.py", FILTER.as_bytes().to_vec()),
+            (
+                "versions.tf",
+                VERSIONS_V3.replace("~> 3.0", version).into_bytes(),
+            ),
+        ];
+        if let Some(l) = lock {
+            files.push((
+                ".terraform.lock.hcl",
+                format!("provider \"registry.terraform.io/symopsio/sym\" {{\n  version     = \"{l}\"\n  constraints = \"~> 3.0\"\n}}\n").into_bytes(),
+            ));
+        }
+        files
+    };
+    let sf100 = |o: &Outcome| -> Vec<String> {
+        o.diagnostics
+            .iter()
+            .filter(|d| d.code == "SF100")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let needs = ["resource type `sym_flows_filter` needs provider 3.5.0 or later"];
+    for (version, lock) in [
+        ("3.1.0", None),
+        ("~> 3.4.0", None),
+        ("~> 3.0", Some("3.4.2")),
+    ] {
+        let o = lint(3, &files(version, lock));
+        assert_eq!(sf100(&o), needs, "{version} {lock:?}: {}", o.human);
+    }
+    for (version, lock) in [
+        ("~> 3.0", None),
+        ("~> 3.5.0", None),
+        ("~> 3.0", Some("3.6.0")),
+    ] {
+        let o = lint(3, &files(version, lock));
+        assert!(sf100(&o).is_empty(), "{version} {lock:?}: {}", o.human);
+    }
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

@@ -993,28 +993,27 @@ fn variables(
 /// The newest major version of the Sym provider.
 const LATEST_MAJOR: u8 = 3;
 
-/// The major version `terraform init` installs for a version constraint:
-/// the newest major (up to [`LATEST_MAJOR`]) that some version allowed by
-/// every comma-separated part satisfies (`>= 2.0, < 4` installs 3.x, `~>
-/// 2.1` 2.x). Falls back to the first number of a constraint it cannot
-/// read, and `None` when there is no number at all.
-fn constraint_major(text: &str) -> Option<u8> {
-    /// A version as a number, 1,000,000 per major and 1,000 per minor
-    /// (enough for comparing ranges).
-    fn version(v: &str) -> Option<(u64, usize)> {
-        let core = v.trim().trim_start_matches('v');
-        let core = core.split(['-', '+']).next()?;
-        let parts: Vec<u64> = core
-            .split('.')
-            .map(|p| p.parse::<u64>().ok().filter(|n| *n < 1000))
-            .collect::<Option<_>>()?;
-        if parts.is_empty() || parts.len() > 3 {
-            return None;
-        }
-        let at = |i: usize| parts.get(i).copied().unwrap_or(0);
-        Some((at(0) * 1_000_000 + at(1) * 1000 + at(2), parts.len()))
+/// A version as a number, 1,000,000 per major and 1,000 per minor (enough
+/// for comparing ranges), and how many of its three parts are written.
+/// Pre-release and build suffixes are left out.
+pub(crate) fn version_number(v: &str) -> Option<(u64, usize)> {
+    let core = v.trim().trim_start_matches('v');
+    let core = core.split(['-', '+']).next()?;
+    let parts: Vec<u64> = core
+        .split('.')
+        .map(|p| p.parse::<u64>().ok().filter(|n| *n < 1000))
+        .collect::<Option<_>>()?;
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
     }
-    // The allowed versions: lowest allowed, first not allowed.
+    let at = |i: usize| parts.get(i).copied().unwrap_or(0);
+    Some((at(0) * 1_000_000 + at(1) * 1000 + at(2), parts.len()))
+}
+
+/// The versions a constraint allows, as [`version_number`]s: the lowest
+/// allowed and the first not allowed above it (`!=` is ignored: it leaves
+/// whole majors open). `None` when a part cannot be read.
+pub(crate) fn constraint_range(text: &str) -> Option<(u64, u64)> {
     let mut low = 0u64;
     let mut high = u64::MAX;
     for part in text.split(',') {
@@ -1023,9 +1022,7 @@ fn constraint_major(text: &str) -> Option<u8> {
             .iter()
             .find_map(|op| part.strip_prefix(op).map(|r| (*op, r)))
             .unwrap_or(("=", part));
-        let Some((v, n)) = version(rest) else {
-            return major_of(text);
-        };
+        let (v, n) = version_number(rest)?;
         match op {
             ">=" => low = low.max(v),
             ">" => low = low.max(v + 1),
@@ -1042,9 +1039,21 @@ fn constraint_major(text: &str) -> Option<u8> {
                 let step = if n == 3 { 1000 } else { 1_000_000 };
                 high = high.min(v - v % step + step);
             }
-            _ => {} // `!=` leaves whole majors open.
+            _ => {}
         }
     }
+    Some((low, high))
+}
+
+/// The major version `terraform init` installs for a version constraint:
+/// the newest major (up to [`LATEST_MAJOR`]) that some version allowed by
+/// every comma-separated part satisfies (`>= 2.0, < 4` installs 3.x, `~>
+/// 2.1` 2.x). Falls back to the first number of a constraint it cannot
+/// read, and `None` when there is no number at all.
+fn constraint_major(text: &str) -> Option<u8> {
+    let Some((low, high)) = constraint_range(text) else {
+        return major_of(text);
+    };
     (0..=LATEST_MAJOR)
         .rev()
         .find(|m| {
@@ -1427,5 +1436,31 @@ mod tests {
         assert_eq!(constraint_major(">= 3, < 2"), Some(3));
         assert_eq!(constraint_major("~> two"), None);
         assert_eq!(constraint_major("~> 2.x"), Some(2));
+    }
+
+    #[test]
+    fn a_feature_is_allowed_when_the_newest_version_a_module_may_get_has_it() {
+        use crate::module::{ProviderVersion, VersionSource};
+        let v = |source, text: &str| ProviderVersion {
+            major: 3,
+            text: Some(text.to_owned()),
+            source,
+            span: None,
+        };
+        let constraint = |t| v(VersionSource::Constraint, t);
+        let lock = |t| v(VersionSource::LockFile, t);
+        assert!(constraint("~> 3.0").allows("3.6.0"));
+        assert!(constraint(">= 3.1").allows("3.6.0"));
+        assert!(constraint("~> 3.2.0").allows("3.2.0"));
+        assert!(!constraint("~> 3.1.0").allows("3.2.0"));
+        assert!(!constraint("3.1.0").allows("3.2.0"));
+        assert!(!constraint("= 3.4.1").allows("3.4.2"));
+        assert!(!constraint(">= 3.0, < 3.5").allows("3.5.0"));
+        assert!(constraint(">= 3.0, <= 3.5.0").allows("3.5.0"));
+        assert!(lock("3.6.0").allows("3.6.0"));
+        assert!(!lock("3.5.1").allows("3.6.0"));
+        // Unreadable: no finding rather than a false one.
+        assert!(constraint("~> three").allows("3.6.0"));
+        assert!(ProviderVersion::default().allows("3.6.0"));
     }
 }

@@ -95,6 +95,27 @@ pub struct ProviderVersion {
     pub span: Option<Span>,
 }
 
+impl ProviderVersion {
+    /// Whether the module may get a provider version `feature` (`3.2.0`) or
+    /// later: its locked version is that recent, or its constraint allows
+    /// one. A text that cannot be read allows anything (no false alarm).
+    #[must_use]
+    pub fn allows(&self, feature: &str) -> bool {
+        let Some((f, _)) = super::build::version_number(feature) else {
+            return true;
+        };
+        match (self.source, &self.text) {
+            (VersionSource::LockFile, Some(t)) => {
+                super::build::version_number(t).is_none_or(|(v, _)| v >= f)
+            }
+            (VersionSource::Constraint, Some(t)) => {
+                super::build::constraint_range(t).is_none_or(|(_, high)| f < high)
+            }
+            _ => true,
+        }
+    }
+}
+
 impl Default for ProviderVersion {
     fn default() -> Self {
         ProviderVersion {

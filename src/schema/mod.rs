@@ -199,10 +199,11 @@ pub const NO_DEFAULT_TYPES: &[&str] = &["slack_user", "slack_user_list", "int_li
 /// Prompt field types whose `allowed_values` and `prefetch` Sym ignores (docs).
 pub const NO_ALLOWED_VALUES_TYPES: &[&str] = &["slack_user", "slack_user_list"];
 
-/// The prompt field types of a provider major.
+/// The prompt field types of a provider: with or without the list types
+/// of 3.4.2.
 #[must_use]
-pub fn prompt_field_types(major: u8) -> &'static [&'static str] {
-    if major >= 3 {
+pub fn prompt_field_types(list_types: bool) -> &'static [&'static str] {
+    if list_types {
         PROMPT_FIELD_TYPES_V3
     } else {
         PROMPT_FIELD_TYPES_V2
@@ -544,8 +545,8 @@ mod tests {
         let v2: Vec<_> = pf.body.names(2).collect();
         assert!(!v2.contains(&"visible") && !v2.contains(&"on_change"));
         assert!(pf.body.names(3).any(|n| n == "visible"));
-        assert!(!prompt_field_types(2).contains(&"str_list"));
-        assert!(prompt_field_types(3).contains(&"int_list"));
+        assert!(!prompt_field_types(false).contains(&"str_list"));
+        assert!(prompt_field_types(true).contains(&"int_list"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! ending in `.py` instead of the file's contents. Under provider 2.x, where
 //! `sym_flow.implementation` *is* a path, it reports the opposite: the
 //! contents passed with `file(...)`. `sym_strategy.implementation` is a path
-//! in every version and is not reported.
+//! in every version: its contents (by `file(...)` or inline) are reported.
 //!
 //! ## Why is this bad?
 //! Provider 3.x rejects the value at plan time ("Implementation values must
@@ -76,6 +76,7 @@ impl Rule for ImplementationPath {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+        strategy_paths(ctx, out);
         let major = ctx.module.provider_version.major;
         if major >= 3 {
             for (b, _) in walk::sym_blocks(ctx.module) {
@@ -125,5 +126,35 @@ impl Rule for ImplementationPath {
                 );
             }
         }
+    }
+}
+
+/// `sym_strategy.implementation` is a path in every provider version: the
+/// provider opens it ("Unable to read sym_strategy implementation file").
+/// Its contents, by `file(...)` or written inline, are reported.
+fn strategy_paths(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    for i in &ctx.module.implementations {
+        if i.role != ImplementationRole::Strategy {
+            continue;
+        }
+        let (what, path) = match &i.source {
+            ImplementationSource::File { path, .. } => {
+                ("passes the file's contents", path.display().to_string())
+            }
+            ImplementationSource::Inline => ("is Python source", "strategy.py".to_owned()),
+            _ => continue,
+        };
+        out.push(
+            INFO.diag(
+                format!(
+                    "`implementation` of {} {what}; the provider reads a strategy's implementation as a file path, in every version",
+                    i.owner
+                ),
+                Span::new(i.span.file, i.span.range()),
+            )
+            .with_help(format!(
+                "use `implementation = \"{path}\"` (unlike a flow's, a strategy's implementation stayed a path in provider 3.x)"
+            )),
+        );
     }
 }

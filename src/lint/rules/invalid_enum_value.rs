@@ -63,7 +63,9 @@ impl Rule for InvalidEnumValue {
                 continue;
             };
             let allowed: &[&str] = if c.kind == "prompt_field" && a.name == "type" {
-                schema::prompt_field_types(major)
+                schema::prompt_field_types(
+                    major >= 3 && ctx.module.provider_version.allows("3.4.2"),
+                )
             } else {
                 all
             };

@@ -81,7 +81,7 @@ impl Rule for MissingImplementationFile {
                     format!("implementation file `{path}` of {} does not exist", i.owner),
                     i.span,
                 )
-                .with_help("paths are relative to the module directory (use `${path.module}/...`)"),
+                .with_help("check the name; a relative path is read from the directory Terraform runs in (the root module's), so name a file of this module as `${path.module}/...`"),
             );
         }
     }

@@ -26,7 +26,7 @@
 use super::walk;
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::schema::{self, Since};
+use crate::schema;
 
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF101",
@@ -56,12 +56,9 @@ impl Rule for UnknownAttribute {
             {
                 continue;
             }
-            match attr_schema {
-                Some(s) if s.since.available_in(major) => continue,
-                Some(s) => {
-                    let Since::V3(version) = s.since else {
-                        continue;
-                    };
+            if let Some(s) = attr_schema {
+                // Known: only a release newer than the module's is a finding.
+                if let Some(version) = walk::missing_since(ctx.module, s.since) {
                     out.push(walk::needs_newer_provider(
                         &INFO,
                         ctx.module,
@@ -69,9 +66,8 @@ impl Rule for UnknownAttribute {
                         version,
                         a.name_span,
                     ));
-                    continue;
                 }
-                None => {}
+                continue;
             }
             let mut d = INFO.diag(
                 format!("unknown attribute `{name}` in {}", c.kind),

@@ -21,7 +21,7 @@ use super::walk;
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
 use crate::module::Mode;
-use crate::schema::{self, Since};
+use crate::schema;
 
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF100",
@@ -39,23 +39,20 @@ impl Rule for UnknownResourceType {
     }
 
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        let major = ctx.module.provider_version.major;
         for (b, s) in walk::sym_blocks(ctx.module) {
             let what = match b.mode {
                 Mode::Managed => "resource type",
                 Mode::Data => "data source",
             };
             if let Some(s) = s {
-                if let Since::V3(version) = s.since {
-                    if major < 3 {
-                        out.push(walk::needs_newer_provider(
-                            &INFO,
-                            ctx.module,
-                            &format!("{what} `{}`", b.rtype),
-                            version,
-                            b.type_span,
-                        ));
-                    }
+                if let Some(version) = walk::missing_since(ctx.module, s.since) {
+                    out.push(walk::needs_newer_provider(
+                        &INFO,
+                        ctx.module,
+                        &format!("{what} `{}`", b.rtype),
+                        version,
+                        b.type_span,
+                    ));
                 }
                 continue;
             }

@@ -4,7 +4,7 @@
 use crate::diag::Diagnostic;
 use crate::lint::RuleInfo;
 use crate::module::{Body, Mode, Module, ResourceBlock, Value, VersionSource};
-use crate::schema::{self, BodySchema, Kind, ResourceSchema};
+use crate::schema::{self, BodySchema, Kind, ResourceSchema, Since};
 use crate::source::{SourceMap, Span};
 
 /// One body to check against one schema. Built without allocating text:
@@ -154,8 +154,19 @@ impl<'a> Iterator for Bodies<'a> {
     }
 }
 
-/// "provider 3.x (~> 3.0 in required_providers)" and the like, for help texts.
+/// The provider release that added something (`since`) when the module's
+/// provider cannot have it: an older major, or a locked version or a
+/// constraint that stops below that release (`3.1.0`, `~> 3.1.0`).
 #[must_use]
+pub fn missing_since(m: &Module, since: Since) -> Option<&'static str> {
+    match since {
+        Since::Always => None,
+        Since::V3(v) => {
+            (m.provider_version.major < 3 || !m.provider_version.allows(v)).then_some(v)
+        }
+    }
+}
+
 /// "`what` needs provider `version` or later", with the version the
 /// module uses as help (for names added in a 3.x release).
 pub fn needs_newer_provider(
@@ -169,6 +180,8 @@ pub fn needs_newer_provider(
         .with_help(format!("this module uses {}", provider_version_text(m)))
 }
 
+/// "provider 3.x (~> 3.0 in required_providers)" and the like, for help texts.
+#[must_use]
 pub fn provider_version_text(m: &Module) -> String {
     let v = &m.provider_version;
     match (v.source, &v.text) {
