@@ -8,6 +8,11 @@ from a fresh import of the implementation (modules it imported are dropped
 afterwards) and fresh stand-in state; a hook that never returns is killed
 with its worker at the test's timeout and a new worker is forked from the
 clean parent, so the run goes on.
+
+symflow starts the runner in a process group of its own and kills that group
+once every result is in, so processes the flow leaves behind (a
+`subprocess.Popen` never waited for, an `os.fork()`) never outlive the run.
+If symflow itself goes away, the runner kills its group the same way.
 """
 
 import json
@@ -125,6 +130,7 @@ def _serve(rfd, wfd):
     os.dup2(_DEVNULL, 0)
     sys.stdin = io.StringIO("")
     baseline = set(sys.modules)
+    me = os.getpid()
     buffer = b""
     while True:
         while b"\n" not in buffer:
@@ -138,6 +144,10 @@ def _serve(rfd, wfd):
             result = _one(msg)
         except BaseException as exc:  # noqa: BLE001
             result = {"id": msg.get("id"), "status": "error", "error": {"type": "InternalError", "message": repr(exc), "traceback": "", "location": None}}
+        if os.getpid() != me:
+            # A copy made by os.fork() in flow code: only the worker answers
+            # and reads the next test; the copy just ends.
+            return
         for name in [m for m in sys.modules if m not in baseline]:
             del sys.modules[name]
         data = (json.dumps(result, default=repr) + "\n").encode("utf-8", "replace")
@@ -234,19 +244,40 @@ class _Lane:
         self._drop_worker()
 
 
-def _run_all(tests, emit):
+# How often the runner checks that symflow is still there (seconds).
+_PARENT_CHECK = 0.5
+
+
+class _Orphaned(Exception):
+    """symflow went away: nobody reads the results any more."""
+
+
+def _run_all(tests, emit, parent):
     """Run every test through forked workers (one per core, at most two, for
-    larger suites); emit(result) as each finishes."""
+    larger suites); emit(result) as each finishes. Raises _Orphaned when
+    the process `parent` (symflow) is gone."""
     lanes_n = 1 if len(tests) < 32 else max(1, min(2, os.cpu_count() or 1))
     share = -(-len(tests) // lanes_n) if tests else 1
     lanes = [_Lane(tests[i:i + share]) for i in range(0, len(tests), share)]
+    try:
+        _drive(lanes, emit, parent)
+    finally:
+        for lane in lanes:
+            if lane.worker is not None:
+                lane.worker.stop()
+
+
+def _drive(lanes, emit, parent):
     while True:
+        if os.getppid() != parent:
+            raise _Orphaned()
         active = [lane for lane in lanes if not lane.finished()]
         if not active:
             break
         for lane in active:
             lane.fill()
         wait = max(0.0, min(lane.deadline() for lane in active) - time.monotonic())
+        wait = min(wait, _PARENT_CHECK)
         ready, _, _ = select.select([lane.worker.from_child for lane in active], [], [], wait)
         for lane in active:
             if lane.worker is not None and lane.worker.from_child in ready:
@@ -255,12 +286,20 @@ def _run_all(tests, emit):
         for lane in active:
             if lane.worker is not None and not lane.finished() and now >= lane.deadline():
                 lane.expire(emit)
-    for lane in lanes:
-        if lane.worker is not None:
-            lane.worker.stop()
+
+
+def _kill_own_group():
+    """Kill what the flow left running, and the runner with it: only when
+    the runner leads its own process group (symflow starts it so)."""
+    try:
+        if os.getpgid(0) == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def main():
+    parent = os.getppid()
     here = os.getcwd()
     if here not in sys.path:
         sys.path.append(here)
@@ -282,10 +321,16 @@ def main():
             tests.append(msg)
 
     def emit(result):
-        _PROTO.write(json.dumps(result) + "\n")
-        _PROTO.flush()
+        try:
+            _PROTO.write(json.dumps(result) + "\n")
+            _PROTO.flush()
+        except (BrokenPipeError, ValueError) as exc:
+            raise _Orphaned() from exc
 
-    _run_all(tests, emit)
+    try:
+        _run_all(tests, emit, parent)
+    except _Orphaned:
+        _kill_own_group()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
 //! Runs the embedded Python runner: one interpreter per `symflow test`,
 //! JSON lines over pipes, one forked child per test on the Python side.
+//!
+//! The runner leads a process group of its own; once its results are in
+//! (or it stops), the whole group is killed, so a process the flow left
+//! running (`subprocess.Popen`, `os.fork()`) neither keeps `symflow test`
+//! waiting on a pipe nor outlives it.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use serde_json::{json, Value as Json};
 
@@ -104,6 +111,27 @@ fn unpack() -> Result<SdkDir, DriverError> {
     Ok(SdkDir::Temp(dir))
 }
 
+/// How long to wait for the rest of the runner's stderr once its group is
+/// killed.
+const STDERR_GRACE: Duration = Duration::from_secs(1);
+
+/// Kill the runner and everything left in its process group (what the flow
+/// started and did not wait for). The runner must not be reaped yet.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        if let Some(pid) = i32::try_from(child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            if rustix::process::kill_process_group(pid, rustix::process::Signal::KILL).is_ok() {
+                return;
+            }
+        }
+    }
+    let _ = child.kill();
+}
+
 /// Run `tests` (JSON objects with `id`, `impl`, `timeout`, ...) and return
 /// one result per test, in order.
 ///
@@ -116,7 +144,13 @@ pub fn run(
     tests: &[Json],
 ) -> Result<Vec<Json>, DriverError> {
     let dir = unpack()?;
-    let mut child = Command::new(python)
+    let mut command = Command::new(python);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command
         .arg(dir.path().join(embed::RUNNER))
         .current_dir(cwd)
         .env_remove("PYTHONDONTWRITEBYTECODE")
@@ -144,7 +178,10 @@ pub fn run(
         });
     };
     // Flow code may print to stderr; drain it so a full pipe never blocks a test.
-    let err_thread = std::thread::spawn(move || {
+    // The text comes back over a channel: a process that escaped the group
+    // may hold the pipe open for ever, and symflow does not wait for it.
+    let (err_tx, err_rx) = mpsc::channel();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let mut chunk = [0u8; 8192];
         loop {
@@ -158,7 +195,7 @@ pub fn run(
                 }
             }
         }
-        String::from_utf8_lossy(&buf).into_owned()
+        let _ = err_tx.send(String::from_utf8_lossy(&buf).into_owned());
     });
     let mut lines = Vec::with_capacity(impls.len() + tests.len());
     for i in impls {
@@ -200,10 +237,12 @@ pub fn run(
             break;
         }
     }
-    let _ = writer.join();
     drop(reader);
+    // Before reaping the runner: its group ID stays reserved until then.
+    kill_group(&mut child);
     let _ = child.wait();
-    let stderr_text = err_thread.join().unwrap_or_default();
+    let _ = writer.join();
+    let stderr_text = err_rx.recv_timeout(STDERR_GRACE).unwrap_or_default();
     if let Some(h) = &hello {
         if h.get("ready") == Some(&Json::Bool(false)) {
             return Err(DriverError::TooOld {

@@ -453,7 +453,7 @@ pub fn check_fields(
             continue;
         }
         if let Some(d) = &def.default {
-            if let Ok(v) = typed(def, &Json::String(d.clone())) {
+            if let Ok(v) = typed(def, &default_json(def, d)) {
                 out.insert(def.name.clone(), v);
                 continue;
             }
@@ -472,6 +472,25 @@ pub fn check_fields(
         Ok(out)
     } else {
         Err(problems)
+    }
+}
+
+/// A `default` as a value of its field's type. The provider keeps every
+/// default as a string (`default = 4` and `default = true` become "4" and
+/// "true"), so an `int` or `bool` field's default is converted here; a text
+/// that does not convert stays a string and fails the type check.
+fn default_json(def: &PromptField, text: &str) -> Json {
+    match def.ftype.as_deref() {
+        Some("int") => text
+            .trim()
+            .parse::<i64>()
+            .map_or_else(|_| Json::String(text.to_owned()), |i| json!(i)),
+        Some("bool") => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Json::Bool(true),
+            "false" => Json::Bool(false),
+            _ => Json::String(text.to_owned()),
+        },
+        _ => Json::String(text.to_owned()),
     }
 }
 
@@ -668,6 +687,35 @@ mod tests {
         .expect("valid");
         assert_eq!(out["length"], json!(3600));
         assert_eq!(out["count"], json!(2));
+    }
+
+    #[test]
+    fn int_and_bool_defaults_apply_typed() {
+        let mut cfg = cfg();
+        let field = |name: &str, t: &str, default: &str| {
+            let mut f = cfg.fields[0].clone();
+            f.name = name.to_owned();
+            f.ftype = Some(t.to_owned());
+            f.default = Some(default.to_owned());
+            f
+        };
+        let extra = vec![
+            field("hours", "int", "4"),
+            field("break_glass", "bool", "false"),
+            field("urgent", "bool", "true"),
+            field("note", "string", "n/a"),
+        ];
+        cfg.fields.extend(extra);
+        let out = check_fields(
+            &cfg,
+            &given(&json!({"reason": "x", "env": "prod", "count": 2, "length": "1h", "tags": []})),
+            true,
+        )
+        .expect("defaults fill the missing fields");
+        assert_eq!(out["hours"], json!(4));
+        assert_eq!(out["break_glass"], json!(false));
+        assert_eq!(out["urgent"], json!(true));
+        assert_eq!(out["note"], json!("n/a"));
     }
 
     #[test]

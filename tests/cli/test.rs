@@ -293,3 +293,112 @@ fn the_readme_example_is_green() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(last_line(&r.stdout), "3 passed, 0 failed");
 }
+
+/// A one-flow module (provider ~> 3) whose implementation is `impl_py`, with
+/// `fields` as the flow's prompt_field blocks and `suite` as its only test file.
+fn small_module(fields: &str, impl_py: &str, suite: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write(
+        "main.tf",
+        format!(
+            "terraform {{\n  required_providers {{\n    sym = {{\n      source  = \"symopsio/sym\"\n      version = \"~> 3.0\"\n    }}\n  }}\n}}\n\nprovider \"sym\" {{\n  org = \"acme\"\n}}\n\nresource \"sym_integration\" \"slack\" {{\n  type        = \"slack\"\n  name        = \"acme-slack\"\n  external_id = \"T0123ABCD\"\n}}\n\nresource \"sym_environment\" \"prod\" {{\n  name = \"prod\"\n\n  integrations = {{\n    slack_id = sym_integration.slack.id\n  }}\n}}\n\nresource \"sym_flow\" \"approval\" {{\n  name           = \"approval\"\n  implementation = file(\"${{path.module}}/impl.py\")\n  environment_id = sym_environment.prod.id\n\n  params {{\n    prompt_field {{\n      name = \"reason\"\n      type = \"string\"\n    }}\n{fields}  }}\n}}\n"
+        ),
+    );
+    sb.write(
+        "impl.py",
+        format!(
+            "from sym.sdk.annotations import hook, reducer\nfrom sym.sdk.integrations import slack\nfrom sym.sdk.notifications import Notification\nfrom sym.sdk.request_permission import PermissionLevel, RequestPermission\n\n\n{impl_py}"
+        ),
+    );
+    sb.write(
+        "tests/a.symtest.hcl",
+        format!("flow = \"approval\"\n\n{suite}"),
+    );
+    sb
+}
+
+const PLAIN_REDUCERS: &str = "@reducer\ndef get_permissions(event):\n    return RequestPermission(webapp_view=PermissionLevel.ADMIN, approve_deny=PermissionLevel.MEMBER)\n\n\n@reducer\ndef get_request_notifications(event):\n    return [Notification(destinations=[slack.channel(\"#x\")])]\n\n\n";
+
+#[test]
+fn int_and_bool_defaults_apply_with_their_type() {
+    let fields = "    prompt_field {\n      name    = \"hours\"\n      type    = \"int\"\n      default = \"4\"\n    }\n    prompt_field {\n      name    = \"count\"\n      type    = \"int\"\n      default = 7\n    }\n    prompt_field {\n      name    = \"break_glass\"\n      type    = \"bool\"\n      default = \"false\"\n    }\n    prompt_field {\n      name    = \"urgent\"\n      type    = \"bool\"\n      default = true\n    }\n";
+    let hooks = format!(
+        "{PLAIN_REDUCERS}@hook\ndef on_request(event):\n    f = event.payload.fields\n    slack.send_message(event.user, \"%r %r %r %r\" % (f[\"hours\"], f[\"count\"], f[\"break_glass\"], f[\"urgent\"]))\n"
+    );
+    let suite = "run \"defaults\" {\n  event  = \"request\"\n  fields = { reason = \"x\" }\n  expect {\n    messages = [{ to = \"requester@example.com\", contains = \"4 7 False True\" }]\n  }\n}\n\nrun \"given\" {\n  event  = \"request\"\n  fields = { reason = \"x\", hours = 2, break_glass = true }\n  expect {\n    messages = [{ to = \"requester@example.com\", contains = \"2 7 True True\" }]\n  }\n}\n";
+    let sb = small_module(fields, &hooks, suite);
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "2 passed, 0 failed");
+}
+
+#[test]
+fn event_template_is_the_approval_template() {
+    let hooks = format!(
+        "{PLAIN_REDUCERS}@hook\ndef on_request(event):\n    t = event.template\n    slack.send_message(event.user, \"template %s %s\" % (t.name, t.version))\n    return t.approve(reason=\"via event.template\")\n"
+    );
+    let suite = "run \"reads_the_template\" {\n  event = \"request\"\n  fields = { reason = \"x\" }\n  expect {\n    outcome  = \"approve\"\n    messages = [{ to = \"requester@example.com\", contains = \"template approval 1.0.0\" }]\n    error    = null\n  }\n}\n";
+    let sb = small_module("", &hooks, suite);
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "1 passed, 0 failed");
+}
+
+#[test]
+fn approve_deny_takes_a_list_not_a_set_and_dict_destinations_are_typed() {
+    let hooks = "import uuid\n\n\n@reducer\ndef get_permissions(event):\n    ids = [str(uuid.uuid4())]\n    if event.payload.fields[\"reason\"] == \"set\":\n        return RequestPermission(webapp_view=PermissionLevel.ADMIN, approve_deny=set(ids))\n    if event.payload.fields[\"reason\"] == \"tuple\":\n        return RequestPermission(webapp_view=PermissionLevel.ADMIN, approve_deny=tuple(ids))\n    return RequestPermission(webapp_view=PermissionLevel.ADMIN, approve_deny=ids)\n\n\n@reducer\ndef get_request_notifications(event):\n    return [Notification(destinations=[{\"channel_name\": \"#from-a-dict\"}])]\n";
+    let suite = "run \"a_set\" {\n  event  = \"request\"\n  fields = { reason = \"set\" }\n  expect {\n    error = \"Must be a PermissionLevel or a list\"\n  }\n}\n\nrun \"a_tuple\" {\n  event  = \"request\"\n  fields = { reason = \"tuple\" }\n  expect {\n    error = \"Must be a PermissionLevel or a list\"\n  }\n}\n\nrun \"a_list\" {\n  event  = \"request\"\n  fields = { reason = \"list\" }\n  expect {\n    error         = null\n    notifications = [\"#from-a-dict\"]\n  }\n}\n";
+    let sb = small_module("", hooks, suite);
+    let r = sb.run(&["test"]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "3 passed, 0 failed");
+}
+
+/// Whether process `pid` still runs (a zombie does not count).
+#[cfg(target_os = "linux")]
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+    })
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn processes_a_hook_leaves_running_neither_block_nor_outlive_the_run() {
+    let hooks = format!(
+        "import os\nimport subprocess\nimport time\n\n\ndef _note(pid):\n    with open(os.path.join(os.getcwd(), \"pids.txt\"), \"a\") as f:\n        f.write(\"%d\\n\" % pid)\n\n\n{PLAIN_REDUCERS}@hook\ndef on_request(event):\n    mode = event.payload.fields[\"reason\"]\n    if mode == \"popen\":\n        _note(subprocess.Popen([\"sleep\", \"1000\"]).pid)\n    if mode == \"fork\":\n        pid = os.fork()\n        if pid == 0:\n            time.sleep(1000)\n            os._exit(0)\n        _note(pid)\n    if mode == \"fork-and-return\":\n        os.fork()\n    slack.send_message(event.user, \"done %s\" % mode)\n"
+    );
+    let mut suite = String::new();
+    for (name, mode) in [
+        ("popen", "popen"),
+        ("fork", "fork"),
+        ("fork_and_return", "fork-and-return"),
+        ("popen_again", "popen"),
+        ("after", "after"),
+    ] {
+        suite.push_str(&format!(
+            "run \"{name}\" {{\n  event   = \"request\"\n  timeout = \"2s\"\n  fields  = {{ reason = \"{mode}\" }}\n  expect {{\n    messages = [{{ to = \"requester@example.com\", contains = \"done {mode}\" }}]\n  }}\n}}\n\n"
+        ));
+    }
+    let sb = small_module("", &hooks, &suite);
+    let started = std::time::Instant::now();
+    let r = sb.run_cmd(
+        sb.cmd()
+            .args(["test"])
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    let took = started.elapsed();
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "5 passed, 0 failed");
+    assert!(took.as_secs() < 15, "symflow test took {took:?}");
+    let pids = sb.read("pids.txt");
+    assert_eq!(pids.lines().count(), 3, "{pids}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    for pid in pids.lines() {
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(!alive(pid), "process {pid} outlived symflow test");
+    }
+}

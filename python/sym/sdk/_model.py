@@ -153,6 +153,14 @@ def model_of(cls):
     return check
 
 
+def call_checked(model, check, v):
+    """`check(v)`, its rejection raised as the ValidationError of `model`."""
+    try:
+        return check(v)
+    except _Invalid as e:
+        raise ValidationError(model, [("__root__", str(e))])
+
+
 def instance_of(cls):
     def check(v):
         if isinstance(v, cls):

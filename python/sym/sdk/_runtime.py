@@ -230,7 +230,37 @@ class SimRun(Run):
 
 
 class SimTemplate(ApprovalTemplate):
-    pass
+    """`event.template`: the approval template (`sym:template:approval:1.0.0`),
+    a resource whose `name` is `approval` and whose actions are the same as
+    ApprovalTemplate's (`event.template.approve(...)` works too)."""
+
+    @classmethod
+    def ignore(cls, *, message=None, **kwargs):
+        return super().ignore(message=message, **kwargs)
+
+    @classmethod
+    def prompt(cls, **kwargs):
+        return super().prompt(**kwargs)
+
+    @classmethod
+    def request(cls, *, target_srn=None, duration=None, **kwargs):
+        return super().request(target_srn=target_srn, duration=duration, **kwargs)
+
+    @classmethod
+    def approve(cls, *, target_srn=None, duration=None, **kwargs):
+        return super().approve(target_srn=target_srn, duration=duration, **kwargs)
+
+    @classmethod
+    def deny(cls, *, target_srn=None, duration=None, **kwargs):
+        return super().deny(target_srn=target_srn, duration=duration, **kwargs)
+
+    @classmethod
+    def escalate(cls, *, target_srn=None, duration=None, **kwargs):
+        return super().escalate(target_srn=target_srn, duration=duration, **kwargs)
+
+    @classmethod
+    def deescalate(cls, *, target_srn=None, **kwargs):
+        return super().deescalate(target_srn=target_srn, **kwargs)
 
 
 class SimEvent(Event):

@@ -3,14 +3,16 @@
 from typing import List, Optional, Union
 
 from . import _model as _m
-from .request_destination import RequestDestination, SlackRequestDestination
+from .request_destination import RequestDestination, SlackRequestDestination, _real_type
 from .user import User
 
 
 def _destination(v):
+    # Union[RequestDestination, User]: a dict becomes its concrete Slack
+    # destination (`{"channel_name": "#x"}` -> SlackChannelName), as in sym-sdk.
     if isinstance(v, User):
         return v
-    return _m.model_of(RequestDestination)(v)
+    return _real_type()(v)
 
 
 class Notification(_m.Model):

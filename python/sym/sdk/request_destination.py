@@ -18,18 +18,7 @@ class RequestDestination(_m.Model):
 
     @classmethod
     def parse_obj(cls, obj):
-        if isinstance(obj, RequestDestination):
-            return obj
-        if isinstance(obj, dict) and cls is RequestDestination:
-            for key, target in (
-                ("channel_name", SlackChannelName),
-                ("channel_id", SlackChannelID),
-                ("user_id", SlackUser),
-                ("users", SlackUserGroup),
-            ):
-                if key in obj:
-                    return target(**obj)
-        return super().parse_obj(obj)
+        return _m.call_checked(cls.__name__, _real_type(cls), obj)
 
 
 class SlackRequestDestination(RequestDestination):
@@ -88,18 +77,53 @@ class SlackUser(SlackRequestDestination):
 
 
 class SlackUserGroup(SlackRequestDestination):
-    _own_fields = {"users": _m.F(_m.list_of(_m.model_of(SlackUser), 1, 7))}
+    _own_fields = {"users": _m.F(_m.list_of(lambda v: _real_type(SlackUser)(v), 1, 7))}
     users: List[SlackUser]
 
     def __str__(self):
         return "SlackUserGroup '%s'" % ",".join(u.user_id for u in self.users)
 
 
+def _real_type(cls=None):
+    """The validator of a field holding a RequestDestination, as sym-sdk's
+    `RequestDestination._convert_to_real_type_`: an instance of `cls` is kept,
+    a dict becomes the concrete class its keys name (`channel_name` ->
+    SlackChannelName, `channel_id` -> SlackChannelID, `user_id` -> SlackUser,
+    `users` -> SlackUserGroup; a legacy `{lookup_type, allow_self, ...}` the
+    base class), and anything else is rejected."""
+
+    def check(v):
+        base = cls or RequestDestination
+        if isinstance(v, base):
+            return v
+        if not isinstance(v, dict):
+            _m.fail("Failed to parse RequestDestination data: expected a RequestDestination or a dict, got %s" % type(v).__name__)
+        for key, target in (
+            ("channel_name", SlackChannelName),
+            ("channel_id", SlackChannelID),
+            ("user_id", SlackUser),
+            ("users", SlackUserGroup),
+        ):
+            if key in v:
+                break
+        else:
+            if {"lookup_type", "allow_self"} < set(v.keys()):
+                target = base
+            else:
+                _m.fail("Failed to parse RequestDestination data: Unknown type of RequestDestination.")
+        try:
+            return target(**v)
+        except (_m.ValidationError, TypeError) as e:
+            _m.fail("Failed to parse RequestDestination data: %s" % e)
+
+    return check
+
+
 class RequestDestinationFallback(_m.Model):
     """Destinations tried in order (for `get_approvers`)."""
 
     _own_fields = {
-        "destinations": _m.F(_m.list_of(_m.model_of(RequestDestination))),
+        "destinations": _m.F(_m.list_of(_real_type())),
         "continue_on_delivery_failure": _m.F(_m.v_bool, True),
         "continue_on_timeout": _m.F(_m.v_bool, False),
     }
@@ -113,7 +137,7 @@ class RequestForwardContext(_m.Model):
     """Passed to request_forward hooks: where the request was and goes next."""
 
     _own_fields = {
-        "all_request_destinations": _m.F(_m.list_of(_m.model_of(RequestDestination))),
+        "all_request_destinations": _m.F(_m.list_of(_real_type())),
         "current_destination_index": _m.F(_m.v_int),
         "next_destination_index": _m.F(_m.optional(_m.v_int)),
     }

@@ -13,23 +13,29 @@ class PermissionLevel(str, Enum):
     ALL_USERS = "all_users"
 
 
+_USER_IDS_HINT = "use sym.sdk.user.user_ids() to turn a list of users into a list of user IDs"
+
+
 def _permission(v):
-    if isinstance(v, (list, tuple, set, frozenset)):
-        if len(v) == 0:
-            _m.fail("must not be empty")
+    # As sym-sdk's `validate_list_of_uuids` (a pre-validator): only a real
+    # list counts as a list of IDs; a set, tuple or generator is rejected
+    # like any other value that is not a PermissionLevel.
+    if not v:
+        _m.fail("must not be empty")
+    if isinstance(v, list):
         out = []
         for item in v:
             try:
-                out.append(_m.v_uuid(item))
+                out.append(_m.v_uuid(item if isinstance(item, _m._uuid.UUID) else str(item)))
             except _m._Invalid:
-                _m.fail("a list must contain user IDs (UUIDs); use user_ids() to turn users into IDs")
+                _m.fail("a list must contain user IDs (UUIDs); " + _USER_IDS_HINT)
         return out
-    if v is None or v == "":
-        _m.fail("must not be empty")
     try:
         return PermissionLevel(v)
-    except ValueError:
-        _m.fail("must be a PermissionLevel or a list of user IDs")
+    except (ValueError, TypeError):
+        if isinstance(v, str):
+            _m.fail("%r is not a PermissionLevel (admin, member or all_users) or a list of user IDs" % (v,))
+        _m.fail("Invalid input. Must be a PermissionLevel or a list of user IDs (List[UUID]), not a %s; %s" % (type(v).__name__, _USER_IDS_HINT))
 
 
 class RequestPermission(_m.Model):
