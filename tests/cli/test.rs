@@ -1,6 +1,7 @@
 //! `symflow test`: scenario suites over a fixture module with three flows
 //! (approval-only, strategy, and one that raises or loops).
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::support::Sandbox;
@@ -377,9 +378,10 @@ fn processes_a_hook_leaves_running_neither_block_nor_outlive_the_run() {
         ("popen_again", "popen"),
         ("after", "after"),
     ] {
-        suite.push_str(&format!(
+        let _ = write!(
+            suite,
             "run \"{name}\" {{\n  event   = \"request\"\n  timeout = \"2s\"\n  fields  = {{ reason = \"{mode}\" }}\n  expect {{\n    messages = [{{ to = \"requester@example.com\", contains = \"done {mode}\" }}]\n  }}\n}}\n\n"
-        ));
+        );
     }
     let sb = small_module("", &hooks, &suite);
     let started = std::time::Instant::now();
