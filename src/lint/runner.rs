@@ -73,7 +73,14 @@ fn run_with(
                 || !matches!(info.category, Category::Schema | Category::Provider)
         })
         .collect();
-    for m in &modules {
+    // Python files are checked once, in the context of the root module:
+    // its index spans the local children, so an impl.py shared by several
+    // module calls (or instances) is checked against the union of all the
+    // flows using it, as one shared by several flows of one module is
+    // (DESIGN §4). A child's context alone would see some of them only.
+    let no_python = BTreeMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        let python = if i == 0 { python } else { &no_python };
         let ctx = LintContext::new(m, sources, python);
         let rules = if m.provider_version.major < crate::module::OLDEST_KNOWN_MAJOR {
             &without_schema

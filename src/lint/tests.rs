@@ -925,3 +925,84 @@ fn ignore_comments_silence_only_their_rule_and_lines() {
     assert_eq!(codes, vec!["SF101"], "{}", out.human);
     assert!(out.human.contains("case.tf:9:3"), "{}", out.human);
 }
+
+#[test]
+fn an_impl_shared_by_module_calls_is_checked_once_against_all_of_them() {
+    let child = "variable \"name\" { type = string }\nvariable \"field\" { type = string }\nvariable \"vars\" { type = map(string) }\n\nresource \"sym_flow\" \"this\" {\n  name           = var.name\n  implementation = file(\"${path.module}/impl.py\")\n  environment_id = \"env\"\n  vars           = var.vars\n\n  params {\n    prompt_field {\n      name = var.field\n      type = \"string\"\n    }\n  }\n}\n";
+    let reads = "from sym.sdk.annotations import reducer\nfrom sym.sdk.request_permission import PermissionLevel, RequestPermission\n\n\n@reducer\ndef get_permissions(event):\n    event.payload.fields.get(\"urgency\"), event.payload.fields.get(\"reason\")\n    event.flow.vars.get(\"escalation_channel\")\n    return RequestPermission(webapp_view=PermissionLevel.ADMIN, approve_deny=PermissionLevel.MEMBER)\n";
+    let outcome = |eng_vars: &str| {
+        lint(
+            3,
+            &[
+                (
+                    "case.tf",
+                    format!("module \"eng\" {{\n  source = \"./flow\"\n  name   = \"eng\"\n  field  = \"urgency\"\n  vars   = {{ request_channel = \"#eng\"{eng_vars} }}\n}}\n\nmodule \"ops\" {{\n  source = \"./flow\"\n  name   = \"ops\"\n  field  = \"notes\"\n  vars   = {{ request_channel = \"#ops\" }}\n}}\n").into_bytes(),
+                ),
+                ("flow/main.tf", child.as_bytes().to_vec()),
+                ("flow/impl.py", reads.as_bytes().to_vec()),
+            ],
+        )
+    };
+    let found = |o: &Outcome, code: &str| -> Vec<String> {
+        o.diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    // A key or field one module call declares is declared for the shared
+    // file: no finding for the calls that lack it.
+    let set = outcome(", escalation_channel = \"#eng-oncall\"");
+    assert_eq!(found(&set, "SF311"), Vec::<String>::new(), "{}", set.human);
+    // Declared by no call: one finding per read, naming every flow.
+    let unset = outcome("");
+    assert_eq!(
+        found(&unset, "SF311"),
+        ["`escalation_channel` is not in the `vars` of `module.eng.sym_flow.this`, `module.ops.sym_flow.this`"],
+        "{}",
+        unset.human
+    );
+    // `urgency` is eng's field; `reason` is nobody's (ops's is `notes`).
+    assert_eq!(
+        found(&unset, "SF310"),
+        ["field `reason` is not a prompt_field of `module.eng.sym_flow.this`, `module.ops.sym_flow.this`"],
+        "{}",
+        unset.human
+    );
+}
+
+#[test]
+fn sdk_names_imported_from_the_wrong_module_are_reported_with_their_home() {
+    let imports = "from sym.sdk.annotations import reducer\nfrom sym.sdk.templates import ApprovalTemplate, hook\nfrom sym.sdk import Notification, Environment, slack\nfrom sym.sdk.event import User\n";
+    let out = lint(
+        3,
+        &[
+            ("case.tf", flow("approval", "").into_bytes()),
+            (
+                "impl.py",
+                format!("{imports}{}", &IMPL[IMPL.find('\n').unwrap_or(0) + 1..]).into_bytes(),
+            ),
+        ],
+    );
+    let sf307: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "SF307")
+        .map(|d| (d.message.as_str(), d.help.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        sf307,
+        [
+            (
+                "`sym.sdk.templates` has no `hook`",
+                "`hook` is in `sym.sdk.annotations`"
+            ),
+            (
+                "`sym.sdk` has no `Notification`",
+                "`Notification` is in `sym.sdk.notifications`"
+            ),
+        ],
+        "{}",
+        out.human
+    );
+}

@@ -6,7 +6,8 @@
 //! merges `x` into the fired event's fields).
 //!
 //! For an implementation shared by several flows, a field declared by any
-//! of them counts. Flows whose prompt fields are not known (a `dynamic`
+//! of them counts, also when the flows come from several calls (or
+//! instances) of a local module; each read is reported once. Flows whose prompt fields are not known (a `dynamic`
 //! block over an unknown value) are not checked.
 //!
 //! ## Why is this bad?

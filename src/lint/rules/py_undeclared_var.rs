@@ -3,7 +3,8 @@
 //! key of the flow's `vars` map.
 //!
 //! For an implementation shared by several flows, a key of any of them
-//! counts. Flows whose `vars` are not known (built from a variable without
+//! counts, also when the flows come from several calls (or instances) of a
+//! local module; each read is reported once. Flows whose `vars` are not known (built from a variable without
 //! a value, for instance) are not checked.
 //!
 //! ## Why is this bad?

@@ -62,22 +62,6 @@ static INFO: RuleInfo = RuleInfo {
     doc: include_str!("py_undefined_name.rs"),
 };
 
-/// Where to import an SDK name from: the most specific documented module
-/// (not the `sym.sdk` / `sym.sdk.models` re-exports, not private modules);
-/// integrations come from `sym.sdk.integrations`.
-fn sdk_home(name: &str) -> Option<&'static str> {
-    let specific = |p: &&str| *p != "sym.sdk" && *p != "sym.sdk.models" && !p.contains("._");
-    sdk::modules_exporting(name)
-        .map(|m| m.path)
-        .find(specific)
-        .or_else(|| {
-            sdk::module_of("sym.sdk.integrations")
-                .filter(|m| m.submodules.contains(&name))
-                .map(|m| m.path)
-        })
-        .or_else(|| sdk::modules_exporting(name).map(|m| m.path).next())
-}
-
 impl Rule for PyUndefinedName {
     fn info(&self) -> &'static RuleInfo {
         &INFO
@@ -86,7 +70,7 @@ impl Rule for PyUndefinedName {
     fn check(&self, ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         for (file, a) in ctx.python {
             for u in &a.undefined_names {
-                let help = if let Some(home) = sdk_home(&u.name) {
+                let help = if let Some(home) = sdk::home_of(&u.name) {
                     Some(format!("import it: `from {home} import {}`", u.name))
                 } else {
                     suggest(&u.name, a.module_bindings.iter())
