@@ -693,6 +693,76 @@ fn features_newer_than_a_pinned_or_locked_3x_provider_are_reported() {
 }
 
 #[test]
+fn references_to_attributes_a_sym_resource_does_not_have_are_reported() {
+    let out = lint(
+        3,
+        &[(
+            "case.tf",
+            br#"data "sym_integration" "okta" {
+  type = "okta"
+  name = "okta"
+}
+
+resource "sym_target" "t" {
+  count    = 2
+  type     = "okta_group"
+  name     = "t${count.index}"
+  settings = { group_id = "00g1" }
+}
+
+locals {
+  good = [
+    sym_integration.slack.id,
+    sym_integration.slack.external_id,
+    sym_environment.prod.integrations["slack_id"],
+    data.sym_integration.okta.settings,
+    sym_target.t[0].id,
+    sym_target.t[*].id,
+  ]
+}
+
+resource "sym_strategy" "s" {
+  type           = "okta"
+  name           = "s"
+  integration_id = data.sym_integration.okta.uuid
+  targets        = [sym_target.t[0].arn, sym_target.t.1.arn]
+  depends_on     = [sym_environment.prod]
+}
+
+resource "sym_runtime" "r" {
+  name = sym_environment.prod.nme
+}
+"#
+            .to_vec(),
+        )],
+    );
+    let found: Vec<&str> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "SF201")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "`data.sym_integration.okta` has no attribute `uuid`",
+            "`sym_target.t` has no attribute `arn`",
+            "`sym_target.t` has no attribute `arn`",
+            "`sym_environment.prod` has no attribute `nme`",
+        ],
+        "{}",
+        out.human
+    );
+    assert!(out.human.contains("did you mean `name`?"), "{}", out.human);
+    // Reported once: not again as an evaluation error (SF005).
+    assert!(
+        !out.diagnostics.iter().any(|d| d.code == "SF005"),
+        "{}",
+        out.human
+    );
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

@@ -81,7 +81,18 @@ impl Rule for InvalidExpression {
         // Implementation attributes are covered by missing-implementation-file.
         let skip: Vec<Span> = ctx.module.implementations.iter().map(|i| i.span).collect();
         // Undeclared references have their own rule.
-        let undeclared: Vec<Span> = ctx.module.undeclared.iter().map(|r| r.span).collect();
+        // So have references to attributes a Sym resource does not have.
+        let undeclared: Vec<Span> = ctx
+            .module
+            .undeclared
+            .iter()
+            .map(|r| r.span)
+            .chain(
+                super::undeclared_reference::unsupported_attributes(ctx.module)
+                    .iter()
+                    .filter_map(|d| d.span),
+            )
+            .collect();
         let mut found = Vec::new();
         for (b, _) in walk::sym_blocks(ctx.module) {
             visit(&b.body, &skip, &mut found);

@@ -1,11 +1,14 @@
 //! ## What it does
 //! Reports a reference to a resource, data source, local value, variable or
-//! module that the module does not declare, with the closest declared name.
+//! module that the module does not declare, with the closest declared name;
+//! and (provider 3.x) a reference to an attribute a Sym resource or data
+//! source does not have (`sym_environment.prod.slug`): its arguments, its
+//! blocks and `id` are all there is.
 //!
 //! ## Why is this bad?
 //! Terraform fails with "Reference to undeclared resource" (or local value,
-//! input variable, module). Renaming a resource without updating its users
-//! is the usual cause.
+//! input variable, module), or "Unsupported attribute". Renaming a resource
+//! without updating its users is the usual cause.
 //!
 //! ## Example
 //! ```hcl
@@ -19,7 +22,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
-use crate::module::{Mode, RefTarget};
+use crate::module::{Mode, Module, RefTarget, Reference};
 use crate::schema;
 
 pub static INFO: RuleInfo = RuleInfo {
@@ -84,6 +87,100 @@ impl Rule for UndeclaredReference {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
             out.push(d);
+        }
+        out.extend(unsupported_attributes(m));
+    }
+}
+
+/// Provider 3.x: the references of the module's blocks to attributes Sym
+/// resources and data sources do not have (see [`unsupported_attribute`]).
+pub fn unsupported_attributes(m: &Module) -> Vec<Diagnostic> {
+    if m.provider_version.major < 3 {
+        return Vec::new();
+    }
+    m.blocks
+        .iter()
+        .flat_map(|b| &b.references)
+        .filter_map(unsupported_attribute)
+        .collect()
+}
+
+/// A reference to `sym_x.name.attr` (or `data.sym_x.name.attr`, with an
+/// instance key or splat in between) whose `attr` the schema does not have.
+fn unsupported_attribute(r: &Reference) -> Option<Diagnostic> {
+    let (kind, rtype, name, prefix) = match &r.target {
+        RefTarget::Resource { rtype, name } => (schema::Kind::Resource, rtype, name, ""),
+        RefTarget::Data { rtype, name } => (schema::Kind::DataSource, rtype, name, "data."),
+        _ => return None,
+    };
+    if !rtype.starts_with("sym_") {
+        return None;
+    }
+    let body = schema::lookup(kind, rtype)?.body;
+    let head = format!("{prefix}{rtype}.{name}");
+    let attr = attribute_after(r.text.strip_prefix(head.as_str())?)?;
+    if attr == "id" || body.attr(attr).is_some() || body.block(attr).is_some() {
+        return None;
+    }
+    let mut d = INFO.diag(format!("`{head}` has no attribute `{attr}`"), r.span);
+    let names = std::iter::once("id").chain(body.names(u8::MAX));
+    d = match schema::did_you_mean(attr, names) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(format!(
+            "a {rtype} has its arguments and `id`: {}",
+            body.names(u8::MAX).collect::<Vec<_>>().join(", ")
+        )),
+    };
+    Some(d)
+}
+
+/// The first attribute name in what follows `type.name` in a traversal:
+/// `.id` -> `id`, `[0].id` and `[*].id` -> `id`, `.*.id` -> `id`; `None`
+/// when there is none (`sym_flow.x` itself, in `depends_on`).
+fn attribute_after(rest: &str) -> Option<&str> {
+    let mut rest = rest;
+    loop {
+        if let Some(r) = rest.strip_prefix('[') {
+            // An instance key or a splat: skip to its closing bracket.
+            let mut depth = 1usize;
+            let mut in_string = false;
+            let mut end = None;
+            let mut escaped = false;
+            for (i, c) in r.char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if in_string => escaped = true,
+                    '"' => in_string = !in_string,
+                    '[' if !in_string => depth += 1,
+                    ']' if !in_string => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            rest = &r[end? + 1..];
+        } else if let Some(r) = rest.strip_prefix(".*") {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('.') {
+            let len = r
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(r.len());
+            let word = &r[..len];
+            if word.is_empty() {
+                return None;
+            }
+            // A legacy index (`.0`) is an instance key, not an attribute.
+            if word.bytes().all(|b| b.is_ascii_digit()) {
+                rest = &r[len..];
+                continue;
+            }
+            return Some(word);
+        } else {
+            return None;
         }
     }
 }
