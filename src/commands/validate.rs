@@ -263,6 +263,41 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     })
 }
 
+/// How many directories, from a `.py` file's own up, are searched for the
+/// module that uses it.
+const PY_MODULE_SEARCH_DEPTH: usize = 6;
+
+/// `dir` (absolute and normalized) as seen from `cwd`: `.`, `..`,
+/// `sub/dir`, `../other`; absolute when they share no prefix (another
+/// drive on Windows).
+fn relative_to(cwd: &Path, dir: &Path) -> PathBuf {
+    let cwd = config::normalize(cwd);
+    let mut base = cwd.components().peekable();
+    let mut rest = dir.components().peekable();
+    let mut shared = 0;
+    while let (Some(a), Some(b)) = (base.peek(), rest.peek()) {
+        if a != b {
+            break;
+        }
+        base.next();
+        rest.next();
+        shared += 1;
+    }
+    if shared == 0 {
+        return dir.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in base {
+        out.push("..");
+    }
+    out.extend(rest);
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
 fn parent_dir(p: &Path) -> PathBuf {
     match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -329,27 +364,26 @@ fn targets(paths: &[PathBuf], cwd: &Path, config: &Config) -> anyhow::Result<Vec
         {
             (parent_dir(p), None)
         } else if name.ends_with(".py") {
-            let Some(dir) = parent_dir(p)
+            // Search from the file's own directory, spelled absolutely: a
+            // relative spelling (`impl.py`, `sub/impl.py`) must find the
+            // module above the working directory as the absolute path does.
+            let py = absolute(cwd, p);
+            let Some(dir) = parent_dir(&py)
                 .ancestors()
-                .take(6)
-                .find(|d| {
-                    has_tf_files(if d.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        d
-                    })
-                })
+                .take(PY_MODULE_SEARCH_DEPTH)
+                .find(|d| has_tf_files(d))
+                // Shown as the user spelled the path: relative stays relative.
                 .map(|d| {
-                    if d.as_os_str().is_empty() {
-                        PathBuf::from(".")
-                    } else {
+                    if p.is_absolute() {
                         d.to_path_buf()
+                    } else {
+                        relative_to(cwd, d)
                     }
                 })
             else {
                 continue;
             };
-            (dir, Some(absolute(cwd, p)))
+            (dir, Some(py))
         } else {
             continue;
         };

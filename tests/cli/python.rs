@@ -170,6 +170,62 @@ fn a_changed_py_file_maps_to_its_module() {
     assert_eq!(findings(&run.stdout).len(), 3, "{}", run.stdout);
 }
 
+/// Pre-commit and editors pass `.py` paths relative to wherever they run:
+/// every spelling finds the module above, as the absolute path does.
+#[test]
+fn a_py_path_finds_its_module_from_any_working_directory() {
+    let sb = Sandbox::new();
+    module(&sb, IMPL);
+    sb.write("m/impls/deeper/.keep", "");
+    let expected = |file: &str| {
+        vec![
+            ("SF308".to_owned(), file.to_owned(), 9, 78),
+            ("SF311".to_owned(), file.to_owned(), 14, 70),
+            ("SF304".to_owned(), file.to_owned(), 18, 5),
+        ]
+    };
+    let absolute = sb.join("m/impls/approval.py");
+    let absolute = absolute.to_str().expect("utf-8 path");
+    for (cwd, arg, shown) in [
+        ("m", "impls/approval.py", "impls/approval.py"),
+        ("m/impls", "approval.py", "../impls/approval.py"),
+        ("m/impls", "./approval.py", "../impls/approval.py"),
+        (
+            "m/impls/deeper",
+            "../approval.py",
+            "../../impls/approval.py",
+        ),
+        ("m/impls/deeper", absolute, "[SANDBOX]/m/impls/approval.py"),
+    ] {
+        let run = sb.run_cmd(
+            sb.cmd()
+                .current_dir(sb.join(cwd))
+                .args(["validate", "--format", "json", arg]),
+        );
+        assert_eq!(
+            run.code, 1,
+            "in {cwd}: validate {arg}\n{}{}",
+            run.stdout, run.stderr
+        );
+        assert_eq!(
+            findings(&run.stdout),
+            expected(shown),
+            "in {cwd}: validate {arg}"
+        );
+    }
+
+    // A Python file beside the impl that no module uses is still ignored.
+    sb.write("m/impls/helper.py", "print('hi')\n");
+    let run = sb.run_cmd(sb.cmd().current_dir(sb.join("m/impls")).args([
+        "validate",
+        "--format",
+        "json",
+        "helper.py",
+    ]));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(findings(&run.stdout).is_empty(), "{}", run.stdout);
+}
+
 #[test]
 fn a_correct_impl_is_clean() {
     let sb = Sandbox::new();
