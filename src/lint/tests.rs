@@ -763,6 +763,36 @@ resource "sym_runtime" "r" {
 }
 
 #[test]
+fn a_required_attribute_written_null_is_missing() {
+    let out = lint(
+        3,
+        &[(
+            "case.tf",
+            b"variable \"workspace\" {\n  type    = string\n  default = null\n}\n\nresource \"sym_integration\" \"a\" {\n  type        = \"slack\"\n  name        = \"a\"\n  external_id = null\n}\n\nresource \"sym_integration\" \"b\" {\n  type        = \"slack\"\n  name        = \"b\"\n  external_id = var.workspace\n}\n".to_vec(),
+        )],
+    );
+    let found: Vec<&str> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "SF103")
+        .map(|d| d.message.as_str())
+        .collect();
+    // The literal only: a variable's null default may be overridden where
+    // the module is applied.
+    assert_eq!(
+        found,
+        ["the required attribute `external_id` of sym_integration.a is null"],
+        "{}",
+        out.human
+    );
+    assert!(
+        out.human.contains("case.tf:9:17: error[SF103]"),
+        "{}",
+        out.human
+    );
+}
+
+#[test]
 fn settings_seen_in_syms_public_examples_are_known() {
     // Shapes from Sym's public example repositories: none is a typo.
     let tf = r#"resource "sym_integration" "runtime_context" {

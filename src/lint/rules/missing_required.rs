@@ -27,6 +27,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Category, LintContext, Rule, RuleInfo};
+use crate::module::Value;
 
 pub static INFO: RuleInfo = RuleInfo {
     code: "SF103",
@@ -47,7 +48,33 @@ impl Rule for MissingRequired {
         let major = ctx.module.provider_version.major;
         for c in ctx.bodies() {
             for a in c.schema.attributes {
-                if !a.required || !a.since.available_in(major) || c.body.attr(a.name).is_some() {
+                if !a.required || !a.since.available_in(major) {
+                    continue;
+                }
+                if let Some(given) = c.body.attr(a.name) {
+                    // `= null` is no value in Terraform. Only the literal:
+                    // a variable's null default may be overridden where
+                    // the module is applied.
+                    let text = ctx
+                        .sources
+                        .get(given.expr_span.file)
+                        .text
+                        .get(given.expr_span.range());
+                    if matches!(given.value, Value::Null) && text == Some("null") {
+                        out.push(
+                            INFO.diag(
+                                format!(
+                                    "the required attribute `{}` of {} is null",
+                                    a.name,
+                                    c.what()
+                                ),
+                                given.expr_span,
+                            )
+                            .with_help(
+                                "in Terraform, `null` leaves an argument unset: give it a value",
+                            ),
+                        );
+                    }
                     continue;
                 }
                 out.push(INFO.diag(
