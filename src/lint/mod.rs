@@ -122,6 +122,7 @@ pub struct LintContext<'a> {
 struct Shared<'a> {
     bodies: OnceLock<Bodies<'a>>,
     files: OnceLock<Vec<PyFile<'a>>>,
+    unsupported_attributes: OnceLock<Vec<Diagnostic>>,
 }
 
 /// The schema walk, with each attribute's schema looked up once.
@@ -208,6 +209,15 @@ impl<'a> LintContext<'a> {
                 attr_schemas,
             }
         })
+    }
+
+    /// The findings for references to attributes Sym resources do not have
+    /// ([`rules::undeclared_reference::unsupported_attributes`]): reported
+    /// by one rule, and kept out of another's.
+    pub fn unsupported_attributes(&self) -> &[Diagnostic] {
+        self.shared
+            .unsupported_attributes
+            .get_or_init(|| rules::undeclared_reference::unsupported_attributes(self.module))
     }
 
     /// Every analysed Python file in file order, with how this module

@@ -139,6 +139,28 @@ fn block_provider(env: &Env<'_, '_>, b: &Block) -> Option<String> {
     env.sym_providers.resolve(&local)
 }
 
+/// The `count` or `for_each` argument `a` of a block in `file`, as the
+/// model keeps it: the unknown of its `expansion` when that is unknown (an
+/// error Terraform would refuse, say), else its value.
+fn repetition_attribute<'a>(
+    env: &mut Env<'a, '_>,
+    a: &'a crate::hcl::structure::Attribute,
+    file: FileId,
+    expansion: &Expansion,
+) -> Attribute {
+    let value = match expansion {
+        Expansion::Unknown(u) => u.clone(),
+        _ => env.in_file(file, |env| env.eval(&a.value)),
+    };
+    Attribute {
+        name: a.key.value().as_str().to_owned(),
+        span: span_of(file, a.span()),
+        name_span: span_of(file, a.key.span()),
+        expr_span: span_of(file, a.value.span()),
+        value,
+    }
+}
+
 pub(crate) fn load_module(
     site: &ModuleSite,
     sources: &mut SourceMap,
@@ -249,22 +271,14 @@ pub(crate) fn load_module(
         }
         let _ = env.child(i);
         if let Some(a) = env.module_repetition(i) {
-            let value = match env.module_expansion(i) {
-                Expansion::Unknown(u) => u,
-                _ => env.in_file(m.file, |env| env.eval(&a.value)),
-            };
-            module.module_repetitions.push(Attribute {
-                name: a.key.value().as_str().to_owned(),
-                span: span_of(m.file, a.span()),
-                name_span: span_of(m.file, a.key.span()),
-                expr_span: span_of(m.file, a.value.span()),
-                value,
-            });
-        }
-        // Known instances too, now, while every child is still loaded (an
-        // instance's inputs may read another child's outputs).
-        if env.expand && env.module_repetition(i).is_some() {
-            let _ = env.module_instances(i);
+            let expansion = env.module_expansion(i);
+            let r = repetition_attribute(&mut env, a, m.file, &expansion);
+            module.module_repetitions.push(r);
+            // Known instances too, now, while every child is still loaded
+            // (an instance's inputs may read another child's outputs).
+            if env.expand {
+                let _ = env.module_instances(i);
+            }
         }
     }
     // How each block repeats, before the blocks themselves: parallel
@@ -300,9 +314,7 @@ pub(crate) fn load_module(
                     module.implementations.push(r);
                 }
             }
-            let mut entity = *entity;
-            entity.provider = block_provider(&env, d.block);
-            module.entities.push(entity);
+            module.entities.push(*entity);
             continue;
         }
         let keys: Vec<Option<InstanceKey>> = match env.expansion(idx) {
@@ -314,6 +326,7 @@ pub(crate) fn load_module(
         };
         let deps = dependencies(&mut env, &mut local_closure, &block_refs[idx], idx);
         let block_address = module.blocks[idx].address.clone();
+        let provider = block_provider(&env, d.block);
         let name_span = module.blocks[idx].name_span;
         for key in keys {
             let address = env.instance_address(idx, key.as_ref());
@@ -347,7 +360,7 @@ pub(crate) fn load_module(
                 name_span,
                 body,
                 depends_on: deps.clone(),
-                provider: block_provider(&env, d.block),
+                provider: provider.clone(),
             });
         }
     }
@@ -675,19 +688,10 @@ fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> 
         env.with_bindings(placeholder, |env| env.eval_body(&d.block.body, true, ""))
     });
     let hits = std::mem::take(&mut env.impl_hits);
-    let repetition = d.count.or(d.for_each).map(|a| {
-        let value = match &expansion {
-            Expansion::Unknown(u) => u.clone(),
-            _ => env.in_file(d.file, |env| env.eval(&a.value)),
-        };
-        Box::new(Attribute {
-            name: a.key.value().as_str().to_owned(),
-            span: span_of(d.file, a.span()),
-            name_span: span_of(d.file, a.key.span()),
-            expr_span: span_of(d.file, a.value.span()),
-            value,
-        })
-    });
+    let repetition = d
+        .count
+        .or(d.for_each)
+        .map(|a| Box::new(repetition_attribute(env, a, d.file, &expansion)));
     let undeclared = refs
         .iter()
         .filter(|r| !declared(env.decls, &r.reference.target))
@@ -729,8 +733,7 @@ fn eval_block(env: &mut Env<'_, '_>, closure: &mut LocalClosure, idx: usize) -> 
             name_span,
             body: std::sync::Arc::clone(&block.body),
             depends_on,
-            // Set by the caller, which knows the module's providers.
-            provider: None,
+            provider: block_provider(env, d.block),
         })
     });
     BlockOut {
@@ -871,7 +874,6 @@ pub(crate) fn load_child(
         // A load for all the instances of a repeated module expands
         // nothing below it: each instance is loaded on its own.
         expand: env.expand && (instance.is_some() || env.module_repetition(i).is_none()),
-
         sym_providers: env.sym_providers.for_child(m.block),
     };
     let opts = env.opts;

@@ -87,11 +87,7 @@ impl Rule for InvalidExpression {
             .undeclared
             .iter()
             .map(|r| r.span)
-            .chain(
-                super::undeclared_reference::unsupported_attributes(ctx.module)
-                    .iter()
-                    .filter_map(|d| d.span),
-            )
+            .chain(ctx.unsupported_attributes().iter().filter_map(|d| d.span))
             .collect();
         let mut found = Vec::new();
         for (b, _) in walk::sym_blocks(ctx.module) {

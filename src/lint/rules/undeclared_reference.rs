@@ -88,7 +88,7 @@ impl Rule for UndeclaredReference {
             }
             out.push(d);
         }
-        out.extend(unsupported_attributes(m));
+        out.extend(ctx.unsupported_attributes().iter().cloned());
     }
 }
 
